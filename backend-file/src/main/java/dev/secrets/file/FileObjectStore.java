@@ -1,0 +1,280 @@
+package dev.secrets.file;
+
+import dev.secrets.ConfigurationException;
+import dev.secrets.StoreUnavailableException;
+import dev.secrets.spi.ListPage;
+import dev.secrets.spi.ObjectStore;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * An {@link ObjectStore} in a local directory: key {@code a/b/~0001} is the file
+ * {@code ROOT/a/b/~0001}.
+ *
+ * <p>{@link #putIfAbsent} writes a temporary file in the target directory, forces it to disk,
+ * then hard-links it to the final name — {@code link(2)} fails when the name exists, so the
+ * create is atomic, and the file appears whole or not at all — and forces the directory.
+ * No locks are needed: concurrent threads and processes are arbitrated by the file system.
+ * Directories are created {@code 0700} and files {@code 0600}. A key segment longer than
+ * {@value #MAX_SEGMENT} characters is split into chunks, each but the last ending in {@code ^}
+ * (a character keys never contain), so file names stay under the 255-byte limit.
+ *
+ * <p>Thread-safe.
+ */
+public final class FileObjectStore implements ObjectStore {
+    static final int MAX_SEGMENT = 200;
+    private static final String TMP_PREFIX = ".tmp-";
+    private static final Set<PosixFilePermission> DIR_PERMS = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> FILE_PERMS = PosixFilePermissions.fromString("rw-------");
+
+    private final Path root;
+    private final boolean posix;
+
+    public FileObjectStore(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+        this.posix = root.getFileSystem().supportedFileAttributeViews().contains("posix");
+        if (Files.exists(this.root) && !Files.isDirectory(this.root)) {
+            throw new ConfigurationException("store path " + this.root + " exists and is not a directory");
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    Path path(String key) {
+        if (key.isEmpty() || key.startsWith("/") || key.endsWith("/") || key.contains("//")) {
+            throw new IllegalArgumentException("bad key");
+        }
+        Path p = root;
+        for (String segment : key.split("/")) {
+            if (segment.equals(".") || segment.equals("..") || segment.startsWith(TMP_PREFIX)) {
+                throw new IllegalArgumentException("bad key segment");
+            }
+            for (String chunk : chunks(segment)) {
+                p = p.resolve(chunk);
+            }
+        }
+        return p;
+    }
+
+    static List<String> chunks(String segment) {
+        if (segment.length() <= MAX_SEGMENT) {
+            return List.of(segment);
+        }
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        while (segment.length() - i > MAX_SEGMENT) {
+            out.add(segment.substring(i, i + MAX_SEGMENT) + "^");
+            i += MAX_SEGMENT;
+        }
+        out.add(segment.substring(i));
+        return out;
+    }
+
+    @Override
+    public Optional<byte[]> get(String key) {
+        try {
+            return Optional.of(Files.readAllBytes(path(key)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw unavailable("read " + key, e);
+        }
+    }
+
+    @Override
+    public boolean putIfAbsent(String key, byte[] bytes) {
+        Path target = path(key);
+        Path dir = target.getParent();
+        for (int attempt = 0; ; attempt++) {
+            Path tmp = null;
+            try {
+                createDirectories(dir);
+                tmp = dir.resolve(TMP_PREFIX + UUID.randomUUID());
+                try (FileChannel ch = posix
+                        ? FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), fileAttrs(FILE_PERMS))
+                        : FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    ByteBuffer buf = ByteBuffer.wrap(bytes);
+                    while (buf.hasRemaining()) {
+                        ch.write(buf);
+                    }
+                    ch.force(true);
+                }
+                try {
+                    Files.createLink(target, tmp);
+                } catch (FileAlreadyExistsException e) {
+                    return false;
+                } finally {
+                    Files.deleteIfExists(tmp);
+                    tmp = null;
+                }
+                forceDirectory(dir);
+                return true;
+            } catch (NoSuchFileException e) {
+                // The directory was removed by a concurrent delete of its last entry: create it again.
+                if (attempt >= 10) {
+                    throw unavailable("write " + key, e);
+                }
+            } catch (IOException e) {
+                throw unavailable("write " + key, e);
+            } finally {
+                if (tmp != null) {
+                    try {
+                        Files.deleteIfExists(tmp);
+                    } catch (IOException ignored) {
+                        // a leftover temporary file is harmless: it is never a key
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void delete(String key) {
+        Path p = path(key);
+        try {
+            if (Files.deleteIfExists(p)) {
+                // Remove directories left empty, up to the root; a concurrent writer re-creates them.
+                Path dir = p.getParent();
+                while (dir != null && !dir.equals(root)) {
+                    try {
+                        Files.delete(dir);
+                    } catch (DirectoryNotEmptyException | NoSuchFileException e) {
+                        break;
+                    }
+                    dir = dir.getParent();
+                }
+            }
+        } catch (IOException e) {
+            throw unavailable("delete " + key, e);
+        }
+    }
+
+    @Override
+    public ListPage list(String prefix, String startAfter, int limit) {
+        // The directory to walk: the deepest one that every matching key lies under.
+        int slash = prefix.lastIndexOf('/');
+        String dirKey = slash < 0 ? "" : prefix.substring(0, slash);
+        Path dir = dirKey.isEmpty() ? root : path(dirKey);
+        List<String> keys = new ArrayList<>();
+        try {
+            walk(dir, dirKey, prefix, keys);
+        } catch (IOException e) {
+            throw unavailable("list " + prefix, e);
+        }
+        Collections.sort(keys);
+        List<String> page = new ArrayList<>();
+        boolean truncated = false;
+        for (String k : keys) {
+            if (startAfter != null && k.compareTo(startAfter) <= 0) {
+                continue;
+            }
+            if (page.size() == limit) {
+                truncated = true;
+                break;
+            }
+            page.add(k);
+        }
+        return new ListPage(page, truncated);
+    }
+
+    private void walk(Path dir, String dirKey, String prefix, List<String> out) throws IOException {
+        List<Path> entries;
+        try (Stream<Path> s = Files.list(dir)) {
+            entries = s.toList();
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        for (Path p : entries) {
+            String name = p.getFileName().toString();
+            if (name.startsWith(TMP_PREFIX)) {
+                continue;
+            }
+            boolean continued = name.endsWith("^");
+            String segment = continued ? name.substring(0, name.length() - 1) : name;
+            // A chunked segment continues in the sub-directory without a '/'.
+            String key = dirKey.isEmpty() || dirKey.endsWith("^") ? dirKey.replaceAll("\\^$", "") + segment : dirKey + "/" + segment;
+            if (continued) {
+                key = key + "^";
+            }
+            String keyText = key.replace("^", "");
+            if (Files.isDirectory(p)) {
+                String asDir = continued ? keyText : keyText + "/";
+                if (asDir.startsWith(prefix) || prefix.startsWith(asDir)) {
+                    walk(p, key, prefix, out);
+                }
+            } else if (keyText.startsWith(prefix)) {
+                out.add(keyText);
+            }
+        }
+    }
+
+    private void createDirectories(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        Path parent = dir.getParent();
+        if (parent != null && !parent.equals(dir)) {
+            createDirectories(parent);
+        }
+        try {
+            if (posix) {
+                Files.createDirectory(dir, fileAttrs(DIR_PERMS));
+            } else {
+                Files.createDirectory(dir);
+            }
+            if (parent != null) {
+                forceDirectory(parent);
+            }
+        } catch (FileAlreadyExistsException e) {
+            if (!Files.isDirectory(dir)) {
+                throw e;
+            }
+        }
+    }
+
+    private void forceDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // Some file systems cannot fsync a directory; the rename is still atomic there.
+        }
+    }
+
+    private static FileAttribute<?>[] fileAttrs(Set<PosixFilePermission> perms) {
+        return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(perms)};
+    }
+
+    private StoreUnavailableException unavailable(String what, IOException e) {
+        return new StoreUnavailableException("file store " + root + ": could not " + what + ": " + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+    }
+
+    @Override
+    public String location() {
+        return "file:" + root;
+    }
+
+    @Override
+    public String toString() {
+        return "FileObjectStore[" + root + "]";
+    }
+}

@@ -1,0 +1,368 @@
+package dev.secrets;
+
+import dev.secrets.internal.SecretsEngine;
+import dev.secrets.internal.crypto.RootKey;
+import dev.secrets.spi.AuditSink;
+import dev.secrets.spi.ObjectStore;
+import dev.secrets.spi.ObjectStoreProvider;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+/**
+ * The one type an application holds: reads, writes, labels, lifecycle and master keys of the
+ * secrets in one store.
+ *
+ * <p>Reads of {@code CURRENT} are served from memory for {@code secrets.cache.ttl} (default 1 h)
+ * without locks; versions are immutable, so other versions are cached by ID. A write through this
+ * client is visible to its next read at once. When the store is briefly unreachable, a stale cached
+ * value is served while a background refresh retries with backoff.
+ *
+ * <p>Every write is a compare-and-set on the secret's record: concurrent writers in threads,
+ * processes or machines never lose each other's changes. Input is validated before any I/O; an
+ * invalid request writes nothing.
+ *
+ * <p>Thread-safe. Build one per store and share it; {@link #close()} releases the store.
+ */
+public final class SecretsClient implements AutoCloseable {
+    private final SecretsEngine engine;
+
+    private SecretsClient(SecretsEngine engine) {
+        this.engine = engine;
+    }
+
+    /** A builder; see {@link Builder}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A client configured entirely from the configuration chain ({@link SecretsConfig#load()}). */
+    public static SecretsClient fromConfiguration() {
+        return builder().config(SecretsConfig.load()).build();
+    }
+
+    /** A client configured from {@code config}. */
+    public static SecretsClient fromConfig(SecretsConfig config) {
+        return builder().config(config).build();
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /**
+     * The {@code CURRENT} version of a secret, through the cache.
+     *
+     * @throws SecretNotFoundException when there is no such secret or it has no value
+     * @throws SecretScheduledForDeletionException when its deletion is scheduled
+     * @throws SecretTamperedException when its stored bytes were altered
+     * @throws MissingMasterKeyException when this client lacks the secret's master key
+     */
+    public SecretVersion getSecretValue(String id) {
+        return engine.getCurrent(id);
+    }
+
+    /** A version by ID or label, through the cache unless {@link GetSecretValueRequest#bypassCache()}. */
+    public SecretVersion getSecretValue(GetSecretValueRequest request) {
+        return engine.get(request);
+    }
+
+    /** The {@code CURRENT} version read from the store, bypassing (and refreshing) the cache. */
+    public SecretVersion refresh(String id) {
+        return engine.get(GetSecretValueRequest.of(id).bypassingCache());
+    }
+
+    /** Everything about a secret except its values. Works without the secret's master key. */
+    public SecretDescription describeSecret(String id) {
+        return engine.describe(id);
+    }
+
+    /** One page of secrets (metadata only). Works without the secrets' master keys. */
+    public Page<SecretDescription> listSecrets(ListSecretsRequest request) {
+        return engine.list(request);
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    /**
+     * Creates a secret, with its first value labelled {@code CURRENT} when one is given.
+     *
+     * @throws InvalidSecretException for invalid input, or when the secret already exists
+     *     (unless this is a repeat of the same request with the same token)
+     */
+    public SecretDescription createSecret(CreateSecretRequest request) {
+        return engine.create(request);
+    }
+
+    /** Writes a new version; see {@link PutSecretValueRequest} for the labels it gets. Returns the version ID. */
+    public String putSecretValue(PutSecretValueRequest request) {
+        return engine.put(request);
+    }
+
+    /** Writes a new {@code CURRENT} version; the old one becomes {@code PREVIOUS}. Returns the version ID. */
+    public String putSecretValue(String id, SecretValue value) {
+        return engine.put(PutSecretValueRequest.of(id, value));
+    }
+
+    /**
+     * Moves {@code label} to version {@code toVersionId} in one atomic step. Moving {@code CURRENT}
+     * gives {@code PREVIOUS} to the version that had it.
+     *
+     * @param expectedFromVersionId when not null, the move happens only if the label is on this
+     *     version now (or on none); otherwise {@link ConflictException}
+     */
+    public void moveLabel(String id, Label label, String toVersionId, String expectedFromVersionId) {
+        engine.moveLabel(id, label, toVersionId, expectedFromVersionId);
+    }
+
+    /** Moves {@code label} to {@code toVersionId} from wherever it is. */
+    public void moveLabel(String id, Label label, String toVersionId) {
+        engine.moveLabel(id, label, toVersionId, null);
+    }
+
+    /** Removes {@code label} from the version that carries it. {@code CURRENT} cannot be removed, only moved. */
+    public void removeLabel(String id, Label label) {
+        engine.removeLabel(id, label);
+    }
+
+    /** Replaces the description (null or empty clears it). */
+    public void updateDescription(String id, String description) {
+        engine.updateDescription(id, description);
+    }
+
+    /** Adds or replaces tags. */
+    public void tagSecret(String id, Map<String, String> tags) {
+        engine.tag(id, tags);
+    }
+
+    /** Removes tags by key. */
+    public void untagSecret(String id, Collection<String> keys) {
+        engine.untag(id, keys);
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /** Schedules deletion with a 30-day recovery window. Returns the deletion date. */
+    public java.time.Instant deleteSecret(String id) {
+        return engine.delete(id, 30);
+    }
+
+    /** Schedules deletion with a recovery window of 7 to 30 days. Returns the deletion date. */
+    public java.time.Instant deleteSecret(String id, int recoveryDays) {
+        return engine.delete(id, recoveryDays);
+    }
+
+    /** Deletes a secret at once, with no recovery. */
+    public void forceDeleteSecret(String id) {
+        engine.forceDelete(id);
+    }
+
+    /** Cancels a scheduled deletion. */
+    public void restoreSecret(String id) {
+        engine.restore(id);
+    }
+
+    /** Purges every secret whose recovery window has passed; returns how many. */
+    public int purgeExpired() {
+        return engine.purgeExpired();
+    }
+
+    // ---------------------------------------------------------------- master keys
+
+    /** Adds a new version to master key {@code keyName}; new data keys are wrapped by it. Returns its number. */
+    public int rotateMasterKey(String keyName) {
+        return engine.rotateMasterKey(keyName);
+    }
+
+    /**
+     * Re-wraps every data key under master key {@code keyName} with its newest version, without
+     * touching the values. Returns the number of versions re-wrapped.
+     *
+     * @param progress called with (secrets done, secrets in all) as it goes; may be null
+     */
+    public int rewrap(String keyName, java.util.function.BiConsumer<Integer, Integer> progress) {
+        return engine.rewrap(keyName, progress);
+    }
+
+    /** Re-encrypts a secret under another master key (this client must hold both). */
+    public void moveToKey(String id, String newKeyName) {
+        engine.moveToKey(id, newKeyName);
+    }
+
+    /** The engine behind this client, for the rotation and audit modules of this library. */
+    public SecretsEngine engine() {
+        return engine;
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    @Override
+    public String toString() {
+        return "SecretsClient[" + engine.location() + "]";
+    }
+
+    /**
+     * Builds a {@link SecretsClient}. Explicit builder settings win over {@link #config}; the
+     * configuration is fixed once {@link #build()} returns.
+     */
+    public static final class Builder {
+        private SecretsConfig config;
+        private String storeUri;
+        private ObjectStore objectStore;
+        private final Map<String, String> keyUris = new LinkedHashMap<>();
+        private final Map<String, byte[]> keyBytes = new LinkedHashMap<>();
+        private Clock clock = Clock.systemUTC();
+        private LongSupplier ticker = System::nanoTime;
+        private SecureRandom random;
+        private Duration cacheTtl;
+        private Integer cacheMaxSize;
+        private String principal;
+        private final List<AuditSink> auditSinks = new ArrayList<>();
+        private Function<String, String> environment = System::getenv;
+
+        private Builder() {
+        }
+
+        /** The configuration chain to read unset settings from; default {@link SecretsConfig#load()}. */
+        public Builder config(SecretsConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** Store URI: {@code file:PATH} or {@code s3://BUCKET/PREFIX?…}. */
+        public Builder store(String uri) {
+            this.storeUri = uri;
+            return this;
+        }
+
+        /** A store instance, for embedding and tests. */
+        public Builder store(ObjectStore store) {
+            this.objectStore = store;
+            return this;
+        }
+
+        /** Key URI ({@code env:}, {@code file:}, {@code passphrase-env:}) of master key {@code name}. */
+        public Builder masterKey(String name, String keyUri) {
+            keyUris.put(name, keyUri);
+            return this;
+        }
+
+        /** 32 bytes of master key root for {@code name} (copied). */
+        public Builder masterKey(String name, byte[] key) {
+            keyBytes.put(name, RootKey.ofBytes(name, key).material(null));
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        /** Source of nanoseconds for cache expiry; default {@link System#nanoTime()}. */
+        public Builder ticker(LongSupplier ticker) {
+            this.ticker = Objects.requireNonNull(ticker);
+            return this;
+        }
+
+        public Builder random(SecureRandom random) {
+            this.random = Objects.requireNonNull(random);
+            return this;
+        }
+
+        public Builder cacheTtl(Duration ttl) {
+            this.cacheTtl = ttl;
+            return this;
+        }
+
+        public Builder cacheMaxSize(int max) {
+            this.cacheMaxSize = max;
+            return this;
+        }
+
+        /** Recorded as the principal of every audit event of this client. */
+        public Builder principal(String principal) {
+            this.principal = principal;
+            return this;
+        }
+
+        public Builder auditSink(AuditSink sink) {
+            auditSinks.add(Objects.requireNonNull(sink));
+            return this;
+        }
+
+        /** The environment key URIs are read from; default the process environment. */
+        public Builder environment(Function<String, String> env) {
+            this.environment = Objects.requireNonNull(env);
+            return this;
+        }
+
+        /**
+         * Builds the client.
+         *
+         * @throws ConfigurationException when no store is set, its scheme is unknown, or a key URI is bad
+         */
+        public SecretsClient build() {
+            SecretsConfig cfg = config != null ? config : SecretsConfig.load();
+            ObjectStore store = objectStore;
+            if (store == null) {
+                String uri = storeUri != null ? storeUri : cfg.get(SecretsConfig.STORE).orElseThrow(() -> new ConfigurationException(
+                        "no store is configured; set secrets.store (system property -Dsecrets.store=…, environment SECRETS_STORE, "
+                                + "or secrets.properties) to file:PATH or s3://BUCKET/PREFIX"));
+                store = openStore(uri, cfg);
+            }
+            Map<String, RootKey> roots = new LinkedHashMap<>();
+            cfg.get(SecretsConfig.KEY).ifPresent(u -> roots.put("default", RootKey.parse("default", u, environment)));
+            cfg.withPrefix(SecretsConfig.KEYS_PREFIX).forEach((k, u) -> {
+                String name = k.substring(SecretsConfig.KEYS_PREFIX.length());
+                roots.put(name, RootKey.parse(name, u, environment));
+            });
+            keyUris.forEach((name, u) -> roots.put(name, RootKey.parse(name, u, environment)));
+            keyBytes.forEach((name, b) -> roots.put(name, RootKey.ofBytes(name, b)));
+            Duration ttl = cacheTtl != null ? cacheTtl : cfg.duration(SecretsConfig.CACHE_TTL, Duration.ofHours(1));
+            int max = cacheMaxSize != null ? cacheMaxSize : cfg.integer(SecretsConfig.CACHE_MAX_SIZE, 1024, 1);
+            if (ttl.isNegative()) {
+                throw new ConfigurationException(SecretsConfig.CACHE_TTL + " must not be negative");
+            }
+            if (max < 1) {
+                throw new ConfigurationException(SecretsConfig.CACHE_MAX_SIZE + " must be at least 1");
+            }
+            String who = principal != null ? principal : cfg.get(SecretsConfig.PRINCIPAL).orElse(null);
+            SecureRandom rnd = random != null ? random : new SecureRandom();
+            return new SecretsClient(new SecretsEngine(store, roots, clock, ticker, rnd, ttl, max, who, auditSinks, cfg));
+        }
+
+        /**
+         * Opens the store at {@code uri} with the backend registered for its scheme.
+         *
+         * @throws ConfigurationException for a URI without scheme or with a scheme no backend on the class path handles
+         */
+        public static ObjectStore openStore(String uri, SecretsConfig cfg) {
+            int colon = uri.indexOf(':');
+            if (colon < 1) {
+                throw new ConfigurationException("store URI '" + uri + "' has no scheme; write file:PATH or s3://BUCKET/PREFIX");
+            }
+            String scheme = uri.substring(0, colon).toLowerCase(Locale.ROOT);
+            List<String> known = new ArrayList<>();
+            for (ObjectStoreProvider p : ServiceLoader.load(ObjectStoreProvider.class, SecretsClient.class.getClassLoader())) {
+                if (p.scheme().equals(scheme)) {
+                    return p.open(uri, cfg);
+                }
+                known.add(p.scheme());
+            }
+            throw new ConfigurationException("no backend for store scheme '" + scheme + "' (store URI " + uri + "); "
+                    + (known.isEmpty() ? "no backend is on the class path" : "available: " + String.join(", ", known))
+                    + "; add the backend's jar (secrets-backend-" + scheme + ") to the class path");
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.secrets.internal.crypto;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The versions of one named master key, decrypted. Each version is 32 random bytes from which a
+ * wrap key (for data keys) and a MAC key (for records) are derived. Immutable.
+ */
+public final class Keyring {
+    private final String name;
+    private final long generation;
+    private final int primary;
+    private final Map<Integer, Version> versions;
+
+    Keyring(String name, long generation, int primary, Map<Integer, Version> versions) {
+        this.name = name;
+        this.generation = generation;
+        this.primary = primary;
+        this.versions = Collections.unmodifiableMap(new TreeMap<>(versions));
+    }
+
+    /** One version of a master key. */
+    public static final class Version {
+        private final int number;
+        private final Instant created;
+        private final SecretKeySpec wrapKey;
+        private final byte[] macKey;
+
+        Version(int number, Instant created, byte[] material) {
+            this.number = number;
+            this.created = created;
+            this.wrapKey = new SecretKeySpec(Hmac.derive(material, "secrets/wrap/v1"), "AES");
+            this.macKey = Hmac.derive(material, "secrets/mac/v1");
+        }
+
+        public int number() {
+            return number;
+        }
+
+        public Instant created() {
+            return created;
+        }
+
+        public SecretKeySpec wrapKey() {
+            return wrapKey;
+        }
+
+        public byte[] macKey() {
+            return macKey;
+        }
+
+        @Override
+        public String toString() {
+            return "KeyVersion[" + number + "]";
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    long generation() {
+        return generation;
+    }
+
+    /** The version that wraps new data keys. */
+    public Version primary() {
+        return versions.get(primary);
+    }
+
+    /** The version numbered {@code n}, or {@code null}. */
+    public Version version(int n) {
+        return versions.get(n);
+    }
+
+    public Map<Integer, Version> versions() {
+        return versions;
+    }
+
+    @Override
+    public String toString() {
+        return "Keyring[" + name + ", versions=" + versions.keySet() + ", primary=" + primary + "]";
+    }
+}

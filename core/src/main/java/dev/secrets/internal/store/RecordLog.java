@@ -1,0 +1,244 @@
+package dev.secrets.internal.store;
+
+import dev.secrets.ConflictException;
+import dev.secrets.StoreUnavailableException;
+import dev.secrets.spi.ListPage;
+import dev.secrets.spi.ObjectStore;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Compare-and-set over an {@link ObjectStore} that can only create-if-absent.
+ *
+ * <p>A named log is a sequence of immutable generations at {@code NAME/~<16 hex digits>}; the
+ * highest is the current state. Appending generation n+1 is {@code putIfAbsent}: of concurrent
+ * writers that read generation n, exactly one creates n+1. After a successful create the writer
+ * lists once more: a higher generation means either later writers built on ours (fine) or ours
+ * re-created a generation that compaction had removed after we read a stale n (our write lost).
+ * Each object carries its <em>lineage</em> — the random write IDs of the last {@value #LINEAGE}
+ * generations — so the two cases are told apart by reading the highest object. Older generations
+ * are deleted once a newer one is acknowledged (compaction), so a read is always one list and one
+ * get, whatever the number of writes.
+ *
+ * <p>Object layout: one JSON line {@code {"g":N,"l":"<base64 lineage>"}}, then the payload bytes.
+ * Thread-safe; holds no lock.
+ */
+public final class RecordLog {
+    /** Write IDs kept per object. */
+    static final int LINEAGE = 64;
+    private static final int ID_BYTES = 8;
+    private static final int PAGE = 1000;
+    private static final int READ_ATTEMPTS = 20;
+
+    private final ObjectStore store;
+    private final SecureRandom random;
+
+    public RecordLog(ObjectStore store, SecureRandom random) {
+        this.store = store;
+        this.random = random;
+    }
+
+    /** One generation of a log. */
+    public static final class Entry {
+        private final long generation;
+        private final byte[] lineage;
+        private final byte[] payload;
+
+        Entry(long generation, byte[] lineage, byte[] payload) {
+            this.generation = generation;
+            this.lineage = lineage;
+            this.payload = payload;
+        }
+
+        public long generation() {
+            return generation;
+        }
+
+        public byte[] payload() {
+            return payload;
+        }
+    }
+
+    /** The key prefix under which the generations of {@code name} are stored. */
+    public static String prefix(String name) {
+        return name + "/~";
+    }
+
+    static String key(String name, long generation) {
+        return prefix(name) + String.format("%016x", generation);
+    }
+
+    /** The generation a key names, or -1 when it is not a generation key. */
+    public static long generationOf(String key) {
+        int i = key.lastIndexOf("/~");
+        if (i < 0 || key.length() - i - 2 != 16) {
+            return -1;
+        }
+        try {
+            return Long.parseUnsignedLong(key.substring(i + 2), 16);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The latest generation of {@code name}, or empty when the log does not exist. */
+    public Optional<Entry> read(String name) {
+        for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
+            List<String> keys = generationKeys(name);
+            if (keys.isEmpty()) {
+                return Optional.empty();
+            }
+            String latest = keys.get(keys.size() - 1);
+            Optional<byte[]> bytes = store.get(latest);
+            if (bytes.isPresent()) {
+                return Optional.of(parse(name, latest, bytes.get()));
+            }
+            // Compacted between list and get: a newer generation exists; look again.
+        }
+        throw new StoreUnavailableException("could not read '" + name + "' from " + store.location()
+                + ": it kept changing under " + READ_ATTEMPTS + " attempts");
+    }
+
+    /**
+     * Appends the generation after {@code previous} ({@code null}: the first generation).
+     *
+     * @return {@code true} when the write is acknowledged (durable and the new latest, or built upon);
+     *     {@code false} when another writer got there first — re-read and try again
+     * @throws ConflictException when the outcome cannot be confirmed (see class comment)
+     */
+    public boolean append(String name, Entry previous, byte[] payload) {
+        long generation = previous == null ? 1 : previous.generation + 1;
+        byte[] writeId = new byte[ID_BYTES];
+        random.nextBytes(writeId);
+        byte[] lineage = extend(previous == null ? new byte[0] : previous.lineage, writeId);
+        String key = key(name, generation);
+        if (!store.putIfAbsent(key, frame(generation, lineage, payload))) {
+            return false;
+        }
+        for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
+            List<String> keys = generationKeys(name);
+            String latest = keys.isEmpty() ? key : keys.get(keys.size() - 1);
+            long latestGeneration = generationOf(latest);
+            if (latestGeneration <= generation) {
+                compact(keys, generation);
+                return true;
+            }
+            Optional<byte[]> bytes = store.get(latest);
+            if (bytes.isEmpty()) {
+                continue;
+            }
+            Entry newest = parse(name, latest, bytes.get());
+            int count = newest.lineage.length / ID_BYTES;
+            long oldestCovered = newest.generation - count + 1;
+            if (generation < oldestCovered) {
+                throw new ConflictException("could not confirm the write to '" + name + "': more than " + LINEAGE
+                        + " writes happened meanwhile; read it back before retrying (an idempotency token makes a retry safe)");
+            }
+            int index = (int) (generation - oldestCovered);
+            byte[] recorded = Arrays.copyOfRange(newest.lineage, index * ID_BYTES, (index + 1) * ID_BYTES);
+            if (Arrays.equals(recorded, writeId)) {
+                return true; // later writers built on ours
+            }
+            // We re-created a generation that had been compacted: our write is not in the history.
+            store.delete(key);
+            return false;
+        }
+        throw new ConflictException("could not confirm the write to '" + name + "': the store kept changing");
+    }
+
+    private void compact(List<String> keys, long keep) {
+        for (String k : keys) {
+            if (generationOf(k) < keep) {
+                try {
+                    store.delete(k);
+                } catch (RuntimeException e) {
+                    // Compaction is an optimisation; the next writer will try again.
+                }
+            }
+        }
+    }
+
+    private List<String> generationKeys(String name) {
+        String prefix = prefix(name);
+        List<String> out = new ArrayList<>();
+        String after = null;
+        while (true) {
+            ListPage page = store.list(prefix, after, PAGE);
+            for (String k : page.keys()) {
+                if (generationOf(k) >= 0 && k.length() == prefix.length() + 16) {
+                    out.add(k);
+                }
+            }
+            if (!page.truncated() || page.keys().isEmpty()) {
+                return out;
+            }
+            after = page.keys().get(page.keys().size() - 1);
+        }
+    }
+
+    private static byte[] extend(byte[] lineage, byte[] writeId) {
+        int keep = Math.min(lineage.length, (LINEAGE - 1) * ID_BYTES);
+        byte[] out = new byte[keep + ID_BYTES];
+        System.arraycopy(lineage, lineage.length - keep, out, 0, keep);
+        System.arraycopy(writeId, 0, out, keep, ID_BYTES);
+        return out;
+    }
+
+    private static byte[] frame(long generation, byte[] lineage, byte[] payload) {
+        byte[] head = ("{\"g\":" + generation + ",\"l\":\"" + Base64.getEncoder().encodeToString(lineage) + "\"}\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] out = new byte[head.length + payload.length];
+        System.arraycopy(head, 0, out, 0, head.length);
+        System.arraycopy(payload, 0, out, head.length, payload.length);
+        return out;
+    }
+
+    /** Parses an object of log {@code name} read at {@code key} (for callers that listed and got it themselves). */
+    public Entry parse(String name, String key, byte[] bytes) {
+        int nl = -1;
+        for (int i = 0; i < bytes.length && i < 4096; i++) {
+            if (bytes[i] == '\n') {
+                nl = i;
+                break;
+            }
+        }
+        long generation = generationOf(key);
+        try {
+            if (nl < 0) {
+                throw new IllegalArgumentException("no frame line");
+            }
+            String head = new String(bytes, 0, nl, StandardCharsets.US_ASCII);
+            String prefix = "{\"g\":" + generation + ",\"l\":\"";
+            if (!head.startsWith(prefix) || !head.endsWith("\"}")) {
+                throw new IllegalArgumentException("frame does not match its key");
+            }
+            byte[] lineage = Base64.getDecoder().decode(head.substring(prefix.length(), head.length() - 2));
+            if (lineage.length == 0 || lineage.length % ID_BYTES != 0 || lineage.length > LINEAGE * ID_BYTES) {
+                throw new IllegalArgumentException("bad lineage");
+            }
+            return new Entry(generation, lineage, Arrays.copyOfRange(bytes, nl + 1, bytes.length));
+        } catch (IllegalArgumentException e) {
+            throw new CorruptRecordException(name, key, e);
+        }
+    }
+
+    /** An object of the log whose framing is damaged. */
+    public static final class CorruptRecordException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String name;
+
+        CorruptRecordException(String name, String key, Throwable cause) {
+            super("stored object " + key + " is damaged", cause);
+            this.name = name;
+        }
+
+        public String name() {
+            return name;
+        }
+    }
+}

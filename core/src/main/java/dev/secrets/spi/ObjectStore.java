@@ -1,0 +1,49 @@
+package dev.secrets.spi;
+
+import java.util.Optional;
+
+/**
+ * What a backend implements: a durable store of immutable objects by key, with one atomic
+ * operation, {@link #putIfAbsent create-if-absent}. Everything else — versions, labels,
+ * compare-and-set, encryption, caching — is built on top of it, once, in core.
+ *
+ * <p>Keys are ASCII strings of the characters {@code A-Z a-z 0-9 / _ + = . @ - ~}, made of
+ * non-empty {@code /}-separated segments, at most 1024 characters. Objects are at most a few MiB.
+ * Backends see only ciphertext and value-free metadata.
+ *
+ * <p>Implementations are thread-safe. Every method may throw
+ * {@link dev.secrets.StoreUnavailableException} when the store cannot be reached or fails; a
+ * backend retries transient faults (throttling, timeouts) itself within a bounded budget first.
+ */
+public interface ObjectStore extends AutoCloseable {
+
+    /** The object's bytes, or empty when there is no object at {@code key}. */
+    Optional<byte[]> get(String key);
+
+    /**
+     * Creates the object at {@code key} with {@code bytes} if there is none, atomically: of any
+     * number of concurrent callers (threads, processes, machines) for one key, exactly one gets
+     * {@code true}. When this returns {@code true} the object is durable and every later
+     * {@link #get} and {@link #list} sees it whole; a crash before that leaves no object or the
+     * whole object, never part of one.
+     *
+     * @return {@code true} if this call created the object, {@code false} if one already existed
+     */
+    boolean putIfAbsent(String key, byte[] bytes);
+
+    /** Deletes the object at {@code key}; no error when there is none. */
+    void delete(String key);
+
+    /**
+     * Up to {@code limit} keys that start with {@code prefix} and sort after {@code startAfter}
+     * (by {@link String#compareTo}; {@code null} for the first page), in that order.
+     */
+    ListPage list(String prefix, String startAfter, int limit);
+
+    /** Where this store is, for messages: the URI without credentials. */
+    String location();
+
+    @Override
+    default void close() {
+    }
+}
