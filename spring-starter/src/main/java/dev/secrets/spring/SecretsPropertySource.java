@@ -121,7 +121,7 @@ public final class SecretsPropertySource extends EnumerablePropertySource<String
     @Override
     public String toString() {
         Snapshot s = snapshot;
-        return "SecretsPropertySource[" + secretId + ", version=" + s.versionId() + ", properties="
-                + s.properties().keySet() + ", values masked]";
+        return "SecretsPropertySource {name='" + getName() + "', version=" + s.versionId() + ", properties="
+                + s.properties().keySet() + ", values masked}";
     }
 }
