@@ -46,6 +46,35 @@ class SecretsConfigDataLoaderTest {
     }
 
     @Test
+    void storeKeyAndImport_fromAnApplicationPropertiesFile() throws java.io.IOException {
+        store.database("prod/app-db", Map.of("username", "app", "password", CANARY));
+        Path props = tmp.resolve("application.properties");
+        java.nio.file.Files.writeString(props, String.join("\n",
+                "secrets.store=" + store.storeUri(),
+                "secrets.key=" + store.keyUri(),
+                "spring.config.import=secrets:prod/app-db?prefix=app.db.", ""));
+
+        try (ConfigurableApplicationContext ctx = FileStore.run(TestApplication.class, "--spring.config.location=file:" + props)) {
+            assertThat(ctx.getEnvironment().getProperty("app.db.password")).isEqualTo(CANARY);
+        }
+    }
+
+    @Test
+    void storeAndKey_fromEnvironmentVariables() {
+        store.text("prod/token", "from-env");
+        org.springframework.core.env.StandardEnvironment environment = new org.springframework.core.env.StandardEnvironment();
+        environment.getPropertySources().replace(org.springframework.core.env.StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                new org.springframework.core.env.SystemEnvironmentPropertySource(
+                        org.springframework.core.env.StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        Map.of("SECRETS_STORE", store.storeUri(), "SECRETS_KEY", store.keyUri())));
+
+        try (ConfigurableApplicationContext ctx = FileStore.builder(TestApplication.class).environment(environment)
+                .run("--spring.config.import=secrets:prod/token")) {
+            assertThat(ctx.getEnvironment().getProperty("token")).isEqualTo("from-env");
+        }
+    }
+
+    @Test
     void textSecret_becomesThePropertyNamedByTheLastSegmentOfItsId() {
         store.text("prod/payments/api-key", CANARY);
 
