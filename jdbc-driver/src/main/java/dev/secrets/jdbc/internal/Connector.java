@@ -1,5 +1,6 @@
 package dev.secrets.jdbc.internal;
 
+import dev.secrets.InvalidSecretException;
 import dev.secrets.MissingMasterKeyException;
 import dev.secrets.SecretNotFoundException;
 import dev.secrets.SecretScheduledForDeletionException;
@@ -138,6 +139,8 @@ public final class Connector {
         SecretsClient client = profile.client();
         try {
             v = bypassCache ? client.refresh(secretId) : client.getSecretValue(secretId);
+        } catch (InvalidSecretException e) {
+            throw new SQLException("jdbc:secrets: '" + secretId + "' is not a valid secret ID: " + e.getMessage(), "28000", e);
         } catch (SecretNotFoundException e) {
             throw new SQLException("jdbc:secrets: secret '" + secretId + "' (named by the user or secretId property) was not found in store "
                     + profile.store() + ": " + e.getMessage(), "28000", e);
@@ -146,8 +149,6 @@ public final class Connector {
         } catch (SecretsException e) {
             throw new SQLException("jdbc:secrets: cannot read secret '" + secretId + "' from store " + profile.store() + ": "
                     + e.getMessage(), "08001", e);
-        } catch (IllegalArgumentException e) {
-            throw new SQLException("jdbc:secrets: '" + secretId + "' is not a valid secret ID: " + e.getMessage(), "28000", e);
         }
         if (v.value().type() != ValueType.KEY_VALUE) {
             throw new SQLException("jdbc:secrets: secret '" + secretId + "' holds " + v.value().type().name().toLowerCase(java.util.Locale.ROOT)
