@@ -67,7 +67,8 @@ public final class SecretCredentialsProvider implements HikariCredentialsProvide
         this(SecretsConfig.load());
     }
 
-    private SecretCredentialsProvider(SecretsConfig config) {
+    // Package-private for tests: the chain given explicitly.
+    SecretCredentialsProvider(SecretsConfig config) {
         this(SecretsClient.fromConfig(config), config.require(SECRET_ID),
                 config.get("secrets.jdbc.username-field").orElse("username"),
                 config.get("secrets.jdbc.password-field").orElse("password"));

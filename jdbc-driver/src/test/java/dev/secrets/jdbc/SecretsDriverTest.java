@@ -3,6 +3,8 @@ package dev.secrets.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.secrets.CreateSecretRequest;
 import dev.secrets.SecretKind;
 import dev.secrets.SecretValue;
@@ -80,6 +82,20 @@ class SecretsDriverTest {
             assertThat(c.getClass().getName()).startsWith("org.h2.");
             assertThat(c.getMetaData().getURL()).startsWith("jdbc:h2:mem:");
             assertThat(c.getMetaData().getDatabaseProductName()).isEqualTo("H2");
+        }
+    }
+
+    @Test
+    void hikari_withOnlyJdbcUrlAndSecretIdAsUsername_servesQueries() throws SQLException {
+        createUser("APP", "pool-password");
+        store.createDatabaseSecret("h2/pool", "APP", "pool-password");
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(secretsUrl());
+        config.setUsername("h2/pool");
+        store.settings().forEach(config::addDataSourceProperty);
+
+        try (HikariDataSource ds = new HikariDataSource(config); Connection c = ds.getConnection()) {
+            assertThat(currentUser(c)).isEqualTo("APP");
         }
     }
 
