@@ -22,6 +22,7 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -268,6 +269,7 @@ public final class S3ObjectStore implements ObjectStore {
         private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
         private Duration connectTimeout = Duration.ofSeconds(5);
         private AwsCredentialsProvider credentials;
+        private final List<ExecutionInterceptor> interceptors = new ArrayList<>();
         private Consumer<S3ClientBuilder> customizer = b -> {
         };
 
@@ -299,6 +301,12 @@ public final class S3ObjectStore implements ObjectStore {
             return this;
         }
 
+        /** Adds an SDK execution interceptor (metrics, request counting, tracing) to the S3 client. */
+        public Builder addInterceptor(ExecutionInterceptor interceptor) {
+            interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            return this;
+        }
+
         /**
          * A last say over the S3 client's builder, applied after every other setting: execution
          * interceptors (metrics, request counting), a proxy, another HTTP client.
@@ -327,7 +335,8 @@ public final class S3ObjectStore implements ObjectStore {
                                     // short outage into failures that outlast it.
                                     .circuitBreakerEnabled(false)
                                     .build())
-                            .apiCallTimeout(callTimeout));
+                            .apiCallTimeout(callTimeout)
+                            .executionInterceptors(List.copyOf(interceptors)));
             if (location.endpoint() != null) {
                 b.endpointOverride(location.endpoint());
             }

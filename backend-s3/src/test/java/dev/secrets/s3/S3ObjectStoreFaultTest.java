@@ -71,12 +71,13 @@ class S3ObjectStoreFaultTest {
 
     @Test
     void internalErrors_areRetried_thenReportedAsUnavailable() {
-        proxy.failNext(Fault.INTERNAL_ERROR, 1);
-        assertThat(viaProxy.list("k/", null, 10).keys()).isEmpty();
         proxy.failNext(Fault.INTERNAL_ERROR, 100);
         assertThatThrownBy(() -> viaProxy.list("k/", null, 10))
                 .isInstanceOf(StoreUnavailableException.class)
                 .hasMessageContaining("500 InternalError");
+        assertThat(proxy.faulted()).isEqualTo(3);
+        proxy.failNext(Fault.INTERNAL_ERROR, 1);
+        assertThat(viaProxy.list("k/", null, 10).keys()).isEmpty();
     }
 
     @Test
