@@ -50,6 +50,9 @@ public class SecretsProperties {
     /** Change watching of the secrets imported with spring.config.import=secrets:…. */
     private final Watch watch = new Watch();
 
+    /** Database credentials from a secret (jdbc:secrets: URLs and the HikariCP credentials provider). */
+    private final Jdbc jdbc = new Jdbc();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -110,6 +113,10 @@ public class SecretsProperties {
         return watch;
     }
 
+    public Jdbc getJdbc() {
+        return jdbc;
+    }
+
     /**
      * These settings as the explicit layer of the configuration chain: only what is set.
      *
@@ -125,6 +132,8 @@ public class SecretsProperties {
         put(m, SecretsConfig.CACHE_TTL, cache.ttl == null ? null : cache.ttl.toString());
         put(m, SecretsConfig.CACHE_MAX_SIZE, cache.maxSize == null ? null : cache.maxSize.toString());
         put(m, SecretsConfig.AUDIT_LOG, audit.log);
+        put(m, Jdbc.USERNAME_FIELD, jdbc.usernameField);
+        put(m, Jdbc.PASSWORD_FIELD, jdbc.passwordField);
         return m;
     }
 
@@ -175,6 +184,48 @@ public class SecretsProperties {
 
         public void setLog(String log) {
             this.log = log;
+        }
+    }
+
+    /** Database credentials from a secret. */
+    public static class Jdbc {
+        static final String USERNAME_FIELD = "secrets.jdbc.username-field";
+        static final String PASSWORD_FIELD = "secrets.jdbc.password-field";
+
+        /**
+         * Secret whose username and password the auto-configured HikariCP DataSource (bean 'dataSource') gets
+         * for each new connection when its URL is the database's own (jdbc:postgresql:…), not jdbc:secrets:.
+         */
+        private String secretId;
+
+        /** Field of the secret that holds the database user name. Default 'username'. */
+        private String usernameField;
+
+        /** Field of the secret that holds the database password. Default 'password'. */
+        private String passwordField;
+
+        public String getSecretId() {
+            return secretId;
+        }
+
+        public void setSecretId(String secretId) {
+            this.secretId = secretId;
+        }
+
+        public String getUsernameField() {
+            return usernameField;
+        }
+
+        public void setUsernameField(String usernameField) {
+            this.usernameField = usernameField;
+        }
+
+        public String getPasswordField() {
+            return passwordField;
+        }
+
+        public void setPasswordField(String passwordField) {
+            this.passwordField = passwordField;
         }
     }
 
