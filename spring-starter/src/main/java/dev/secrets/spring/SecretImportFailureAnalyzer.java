@@ -29,7 +29,8 @@ public class SecretImportFailureAnalyzer extends AbstractFailureAnalyzer<SecretI
                             + " and SECRETS_KEY.",
                     cause);
             case FAILED -> new FailureAnalysis(
-                    "The secret '" + id + "', imported by spring.config.import, could not be read" + where + ": "
+                    "The secret '" + id + "', imported by spring.config.import, could not be read"
+                            + (cause.store() == null ? "" : " from the store " + cause.store()) + ": "
                             + cause.getCause().getMessage(),
                     "Check that the store is reachable and that secrets.key (or secrets.keys.NAME) holds the master key"
                             + " the secret is encrypted under.",
