@@ -85,9 +85,7 @@ public class SecretsConfigDataLocationResolver implements ConfigDataLocationReso
     }
 
     private static void registerClient(ConfigurableBootstrapContext bootstrap, Binder binder) {
-        if (bootstrap.isRegistered(SecretsClient.class)) {
-            return;
-        }
+        // A client the application registered itself (through a BootstrapRegistryInitializer) is used as it is.
         bootstrap.registerIfAbsent(SecretsClient.class, InstanceSupplier.from(() -> {
             SecretsProperties props = binder.bind(SecretsProperties.CONFIG_PREFIX, Bindable.of(SecretsProperties.class))
                     .orElseGet(SecretsProperties::new);
@@ -95,11 +93,12 @@ public class SecretsConfigDataLocationResolver implements ConfigDataLocationReso
                     ? bootstrap.get(SecretsClientCustomizer.class) : null;
             return SecretsAutoConfiguration.buildClient(props, customizer == null ? List.of() : List.of(customizer));
         }));
+        if (bootstrap.isRegistered(Promotion.class)) {
+            return;
+        }
+        bootstrap.register(Promotion.class, InstanceSupplier.of(new Promotion()));
         bootstrap.addCloseListener(event -> {
             ConfigurableApplicationContext app = event.getApplicationContext();
-            if (!event.getBootstrapContext().isRegistered(SecretsClient.class)) {
-                return;
-            }
             SecretsClient client;
             try {
                 client = event.getBootstrapContext().get(SecretsClient.class);
@@ -117,6 +116,10 @@ public class SecretsConfigDataLocationResolver implements ConfigDataLocationReso
                 });
             }
         });
+    }
+
+    /** Marks a bootstrap context whose client is promoted to a bean when it closes (once). */
+    private static final class Promotion {
     }
 
     /**

@@ -164,6 +164,21 @@ class SecretsConfigDataLoaderTest {
     }
 
     @Test
+    void clientRegisteredInTheBootstrapRegistry_loadsTheConfiguration_andBecomesTheBean() {
+        store.text("prod/token", "t");
+        SecretsClient own = SecretsClient.builder().config(FileStore.isolatedConfig()).store(store.storeUri())
+                .masterKey("default", store.keyUri()).build();
+
+        try (ConfigurableApplicationContext ctx = FileStore.builder(TestApplication.class)
+                .addBootstrapRegistryInitializer(registry -> registry.register(SecretsClient.class,
+                        org.springframework.boot.bootstrap.BootstrapRegistry.InstanceSupplier.of(own)))
+                .run("--spring.config.import=secrets:prod/token")) {
+            assertThat(ctx.getEnvironment().getProperty("token")).isEqualTo("t");
+            assertThat(ctx.getBean(SecretsClient.class)).isSameAs(own);
+        }
+    }
+
+    @Test
     void clientCustomizerInTheBootstrapRegistry_isAppliedToTheConfigDataClient() {
         store.text("prod/token", "t");
         AtomicReference<Integer> calls = new AtomicReference<>(0);
