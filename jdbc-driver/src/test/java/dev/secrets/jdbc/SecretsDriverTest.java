@@ -160,6 +160,16 @@ class SecretsDriverTest {
     }
 
     @Test
+    void instanceMadeByATool_connectsLikeTheRegisteredOne() throws SQLException {
+        createUser("APP", "pw-tool");
+        store.createDatabaseSecret("tool", "APP", "pw-tool");
+
+        try (Connection c = new SecretsDriver().connect(secretsUrl(), store.props("tool"))) {
+            assertThat(currentUser(c)).isEqualTo("APP");
+        }
+    }
+
+    @Test
     void driver_isRegisteredExactlyOnce() {
         new SecretsDriver();
 

@@ -31,9 +31,10 @@ public final class Connector {
     private final Dialects dialects;
     private final RealDrivers drivers;
 
-    public Connector(Driver self) {
+    /** @param wrapper the wrapping driver's class, never taken for a real driver */
+    public Connector(Class<? extends Driver> wrapper) {
         this.dialects = Dialects.load(Connector.class.getClassLoader());
-        this.drivers = new RealDrivers(self);
+        this.drivers = new RealDrivers(wrapper);
     }
 
     /** Connects; see {@link dev.secrets.jdbc.SecretsDriver} for the contract. */
