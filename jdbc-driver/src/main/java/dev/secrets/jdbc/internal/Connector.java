@@ -49,9 +49,13 @@ public final class Connector {
         Profile profile = profiles.forSettings(Profiles.settingsOf(props));
         DatabaseDialect dialect = dialects.forSubprotocol(parsed.subprotocol());
 
+        // A missing driver is a deployment error: report it before touching the store when the URL is known.
+        Driver driver = parsed.endpointForm() ? null : drivers.forUrl(parsed.subprotocol(), parsed.realUrl());
         Credentials creds = read(profile, secretId, false);
         String realUrl = realUrl(parsed, dialect, creds, secretId);
-        Driver driver = drivers.forUrl(parsed.subprotocol(), realUrl);
+        if (driver == null) {
+            driver = drivers.forUrl(parsed.subprotocol(), realUrl);
+        }
         Properties pass = passThrough(props);
 
         long start = System.nanoTime();
