@@ -558,6 +558,7 @@ public final class SecretsEngine implements AutoCloseable {
         }
         String versionId = req.token() != null ? req.token() : UUID.randomUUID().toString();
         try {
+            keyrings.requireRoot(keyName); // before the store's identity is written: a refused create writes nothing
             String storeId = identity.forWrite();
             Keyring keyring = keyrings.forWrite(storeId, keyName);
             VersionEntry sealed = req.value() == null ? null : seal(storeId, id.value(), versionId, keyring, req.value());
@@ -970,6 +971,7 @@ public final class SecretsEngine implements AutoCloseable {
     public int rotateMasterKey(String keyName) {
         Validation.keyName(keyName);
         try {
+            keyrings.requireRoot(keyName);
             int n = keyrings.rotate(identity.forWrite(), keyName).primary().number();
             audit("key.rotate", null, null, null);
             return n;
