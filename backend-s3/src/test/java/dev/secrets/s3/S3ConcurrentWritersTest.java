@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class S3ConcurrentWritersTest {
     static final String ROOT_KEY_BASE64;
-    private static final int ITERATIONS = 6;
+    private static final int ITERATIONS = 4;
 
     static {
         byte[] k = new byte[32];
