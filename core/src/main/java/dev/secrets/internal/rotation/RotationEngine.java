@@ -216,7 +216,7 @@ public final class RotationEngine {
         String token = s.pendingVersion;
         Map<String, String> params = s.params == null ? Map.of() : s.params;
         DefaultRotationContext ctx = new DefaultRotationContext(engine, id, SecretKind.of(r.kind), token, params);
-        int first = STEPS.indexOf(s.completedStep) + 1;
+        int first = s.completedStep == null ? 0 : STEPS.indexOf(s.completedStep) + 1;
         for (int i = first; i < STEPS.size(); i++) {
             String step = STEPS.get(i);
             try {
