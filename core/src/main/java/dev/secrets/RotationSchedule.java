@@ -41,8 +41,12 @@ public final class RotationSchedule {
             Pattern.CASE_INSENSITIVE);
     private static final Pattern CRON = Pattern.compile("cron\\((.*)\\)", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Duration MAX_RATE = Duration.ofDays(1000);
-    private static final CronParser UNIX = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
-    private static final CronParser QUARTZ = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.QUARTZ));
+
+    /** Loaded on the first cron expression only: rate schedules never load cron-utils. */
+    private static final class Parsers {
+        static final CronParser UNIX = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
+        static final CronParser QUARTZ = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.QUARTZ));
+    }
 
     private final String expression;
     private final ZoneId zone;
@@ -102,9 +106,9 @@ public final class RotationSchedule {
         int fields = body.isEmpty() ? 0 : body.split("\\s+").length;
         CronParser parser;
         if (fields == 5) {
-            parser = UNIX;
+            parser = Parsers.UNIX;
         } else if (fields == 6 || fields == 7) {
-            parser = QUARTZ;
+            parser = Parsers.QUARTZ;
         } else {
             throw new InvalidSecretException("rotation schedule '" + text + "' is not valid: write rate(N days), rate(N hours), "
                     + "a 5-field Unix cron expression or a 6/7-field Quartz cron expression (it has " + fields + " fields)");

@@ -20,6 +20,7 @@ import dev.secrets.SecretVersion;
 import dev.secrets.SecretsClient;
 import dev.secrets.SecretsConfig;
 import dev.secrets.VersionDescription;
+import dev.secrets.spi.AuditEvent;
 import dev.secrets.testing.FaultInjectingRotator;
 import dev.secrets.testing.InMemoryObjectStore;
 import dev.secrets.testing.MutableClock;
@@ -342,6 +343,37 @@ class RotationEngineTest {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(CANARY).contains("****"));
         assertThat(client.describeSecret("app/db").rotation().lastError()).doesNotContain(CANARY);
         assertThat(client.describeSecret("app/db").toString()).doesNotContain(CANARY);
+    }
+
+    @Test
+    void everyStep_isAudited_withTheRotationToken_andFailuresWithTheErrorClass() {
+        List<AuditEvent> events = java.util.Collections.synchronizedList(new ArrayList<>());
+        SecretsConfig config = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false)
+                .build();
+        SecretsClient audited = SecretsClient.builder().config(config).store(store).masterKey("default", KEY).clock(clock)
+                .rotator(flaky).auditSink(events::add).principal("rotation-test").build();
+        clients.add(audited);
+        createDatabaseSecret("app/db");
+        audited.configureRotation("app/db", RotationSettings.of("flaky", null));
+        flaky.failOnceAfter("testSecret");
+        assertThatThrownBy(() -> audited.rotateNow("app/db")).isInstanceOf(RotationFailedException.class);
+        String token = audited.rotateNow("app/db");
+
+        List<String> steps = new ArrayList<>();
+        for (AuditEvent e : events) {
+            if (e.action().startsWith("rotation.")) {
+                steps.add(e.action() + " " + e.outcome() + (e.errorClass() == null ? "" : " " + e.errorClass()));
+                assertThat(e.secretId()).isEqualTo("app/db");
+                assertThat(e.principal()).isEqualTo("rotation-test");
+                if (!e.action().equals("rotation.configure")) {
+                    assertThat(e.versionId()).isEqualTo(token);
+                }
+            }
+        }
+        assertThat(steps).containsExactly("rotation.configure success", "rotation.createSecret success",
+                "rotation.setSecret success", "rotation.testSecret failure InjectedFailure", "rotation.testSecret success",
+                "rotation.finishSecret success");
+        assertThat(events.toString()).doesNotContain(CANARY);
     }
 
     // ------------------------------------------------------------ bad input
