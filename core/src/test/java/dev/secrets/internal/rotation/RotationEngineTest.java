@@ -376,6 +376,18 @@ class RotationEngineTest {
         assertThat(events.toString()).doesNotContain(CANARY);
     }
 
+    @Test
+    void aCustomRotator_listedInMetaInfServices_isFoundByName() {
+        client.createSecret(CreateSecretRequest.of("app/text", SecretKind.GENERIC, SecretValue.ofText("v1")));
+        client.configureRotation("app/text", RotationSettings.of("example-suffix", null).withParameter("suffix", "-next"));
+
+        client.rotateNow("app/text");
+        client.rotateNow("app/text");
+
+        assertThat(client.refresh("app/text").text()).isEqualTo("v1-next-next");
+        assertThat(client.describeSecret("app/text").versions()).hasSize(3);
+    }
+
     // ------------------------------------------------------------ bad input
 
     @Test
