@@ -141,7 +141,7 @@ public final class PostgresRotator implements Rotator {
             }
             Creds admin = Creds.of(adminSecret, "admin secret '" + adminId + "'");
             String base = baseUser(pending.user, suffix(ctx));
-            try (Connection c = connect(pending.withLogin(admin.user, admin.password), timeout, "admin")) {
+            try (Connection c = connect(pending.withLogin(admin.user, admin.password), timeout)) {
                 if (!roleExists(c, pending.user)) {
                     execute(c, "CREATE ROLE %I WITH LOGIN PASSWORD %L", pending.user, pending.password);
                     execute(c, "GRANT %I TO %I", base, pending.user);
@@ -161,7 +161,7 @@ public final class PostgresRotator implements Rotator {
                 }
                 Creds creds = Creds.of(v.get(), label);
                 try {
-                    c = connect(pending.withLogin(creds.user, creds.password), timeout, label);
+                    c = connect(pending.withLogin(creds.user, creds.password), timeout);
                     break;
                 } catch (SQLException e) {
                     if (first == null) {
@@ -187,7 +187,7 @@ public final class PostgresRotator implements Rotator {
     @Override
     public void testSecret(RotationContext ctx) {
         Creds pending = pending(ctx);
-        try (Connection c = connect(pending, timeout(ctx.parameters()), "PENDING");
+        try (Connection c = connect(pending, timeout(ctx.parameters()));
              Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
             rs.next();
         } catch (SQLException e) {
@@ -216,8 +216,8 @@ public final class PostgresRotator implements Rotator {
     }
 
     private static boolean canLogIn(Creds creds, int timeout) {
-        try (Connection c = connect(creds, timeout, "PENDING")) {
-            return true;
+        try (Connection c = connect(creds, timeout)) {
+            return c.isValid(timeout);
         } catch (SQLException e) {
             if (isLoginRefused(e)) {
                 return false;
@@ -264,7 +264,7 @@ public final class PostgresRotator implements Rotator {
         }
     }
 
-    private static Connection connect(Creds creds, int timeout, String which) throws SQLException {
+    private static Connection connect(Creds creds, int timeout) throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", creds.user);
         props.setProperty("password", creds.password);

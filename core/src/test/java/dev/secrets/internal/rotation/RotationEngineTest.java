@@ -401,6 +401,27 @@ class RotationEngineTest {
     }
 
     @Test
+    void aRotatorMissingFromTheRotatingClient_failsClearly_andCurrentIsUnchanged() {
+        createDatabaseSecret("app/db");
+        client.configureRotation("app/db", RotationSettings.of("flaky", "rate(1 day)"));
+        String before = client.getSecretValue("app/db").versionId();
+        SecretsClient without = SecretsClient.builder()
+                .config(SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build())
+                .store(store).masterKey("default", KEY).clock(clock).build();
+        clients.add(without);
+
+        assertThatThrownBy(() -> without.rotateNow("app/db")).isInstanceOf(InvalidSecretException.class)
+                .hasMessageContaining("unknown rotator 'flaky'");
+        clock.advance(Duration.ofDays(2));
+        List<RotationOutcome> outcomes = without.runDueRotations();
+        assertThat(outcomes).hasSize(1);
+        assertThat(outcomes.get(0).succeeded()).isFalse();
+        assertThat(outcomes.get(0).error()).contains("unknown rotator 'flaky'");
+        assertThat(client.refresh("app/db").versionId()).isEqualTo(before);
+        assertThat(client.describeSecret("app/db").rotation().pendingVersion()).isNull();
+    }
+
+    @Test
     void badSchedule_isRefused_andNothingIsWritten() {
         createDatabaseSecret("app/db");
         assertThatThrownBy(() -> client.configureRotation("app/db", RotationSettings.of("random-password", "rate(3 fortnights)")))
