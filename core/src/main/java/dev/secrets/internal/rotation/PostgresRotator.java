@@ -270,6 +270,8 @@ public final class PostgresRotator implements Rotator {
         props.setProperty("password", creds.password);
         props.setProperty("connectTimeout", Integer.toString(timeout));
         props.setProperty("loginTimeout", Integer.toString(timeout));
+        // Bounds every statement too, so that a step ends well within the rotation lease (10 minutes).
+        props.setProperty("socketTimeout", Integer.toString(Math.max(60, 6 * timeout)));
         props.setProperty("ApplicationName", "secrets-rotation");
         return DriverManager.getConnection(creds.url(), props);
     }

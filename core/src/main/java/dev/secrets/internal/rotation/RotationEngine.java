@@ -223,14 +223,20 @@ public final class RotationEngine {
                 run(rotator[0], step, ctx);
             } catch (RuntimeException e) {
                 String error = Redaction.redact(describe(e), ctx.seenValues());
-                release(id, storeId, me, st -> {
-                    st.lastOutcome = "failed";
-                    st.failedStep = step;
-                    st.lastError = error;
-                });
+                RotationFailedException failure = new RotationFailedException(id.value(), step, "rotation of secret '" + id
+                        + "' failed at step " + step + ": " + error + "; the next attempt resumes from this step", e);
+                try {
+                    release(id, storeId, me, st -> {
+                        st.lastOutcome = "failed";
+                        st.failedStep = step;
+                        st.lastError = error;
+                    });
+                } catch (RuntimeException recording) {
+                    // The store failed too: the lease then expires and the next attempt resumes all the same.
+                    failure.addSuppressed(recording);
+                }
                 engine.audit("rotation." + step, id.value(), token, e);
-                throw new RotationFailedException(id.value(), step, "rotation of secret '" + id + "' failed at step " + step + ": "
-                        + error + "; the next attempt resumes from this step", e);
+                throw failure;
             }
             engine.audit("rotation." + step, id.value(), token, null);
             recordStep(id, storeId, me, step);
