@@ -31,6 +31,7 @@ import dev.secrets.internal.record.RecordCodec;
 import dev.secrets.internal.record.RotationState;
 import dev.secrets.internal.record.SecretRecord;
 import dev.secrets.internal.record.VersionEntry;
+import dev.secrets.internal.rotation.RotationEngine;
 import dev.secrets.internal.store.RecordLog;
 import dev.secrets.internal.store.StoreIdentity;
 import dev.secrets.spi.AuditEvent;
@@ -146,6 +147,11 @@ public final class SecretsEngine implements AutoCloseable {
 
     public ObjectStore store() {
         return store;
+    }
+
+    /** The store's identity, empty while nothing was ever written to it. */
+    public Optional<String> storeId() {
+        return identity.existing();
     }
 
     // ================================================================ reads
@@ -431,8 +437,9 @@ public final class SecretsEngine implements AutoCloseable {
         RotationDescription rot = null;
         RotationState s = r.rotation;
         if (s != null) {
-            rot = new RotationDescription(s.rotator, s.schedule, s.params, s.enabled, instant(s.nextRotation),
-                    instant(s.lastAttempt), s.lastOutcome, s.failedStep, s.lastError, s.pendingVersion);
+            // Computed, not stored: a manual write of CURRENT moves the next rotation without touching the settings.
+            rot = new RotationDescription(s.rotator, s.schedule, s.params, s.enabled, RotationEngine.nextRotation(r),
+                    instant(s.lastAttempt), s.lastOutcome, s.failedStep, s.lastError, s.pendingVersion, s.zone);
         }
         return new SecretDescription(SecretId.of(r.id), SecretKind.of(r.kind), r.description == null ? "" : r.description,
                 r.tags, r.keyName, instant(r.created), instant(r.lastChanged), lastAccessed, instant(r.lastRotated), rot, versions,
