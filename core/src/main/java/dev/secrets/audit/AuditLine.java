@@ -103,12 +103,18 @@ final class AuditLine {
         return hex(md.digest());
     }
 
-    private static MessageDigest digest() {
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
+    });
+
+    private static MessageDigest digest() {
+        MessageDigest md = SHA256.get();
+        md.reset();
+        return md;
     }
 
     static String hex(byte[] b) {
