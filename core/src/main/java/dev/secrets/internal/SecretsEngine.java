@@ -507,7 +507,7 @@ public final class SecretsEngine implements AutoCloseable {
 
     public Page<SecretDescription> list(ListSecretsRequest req) {
         try {
-            Page<SecretDescription> p = listPage(req);
+            Page<SecretDescription> p = listPage(req, false);
             audit("secret.list", null, null, null);
             return p;
         } catch (RuntimeException e) {
@@ -516,8 +516,11 @@ public final class SecretsEngine implements AutoCloseable {
         }
     }
 
-    /** One page, not audited: for this engine's own walks over the store (purge, re-wrap, rotation status). */
-    private Page<SecretDescription> listPage(ListSecretsRequest req) {
+    /**
+     * One page, not audited: for this engine's own walks over the store (purge, re-wrap, rotation
+     * status). {@code includeExpired}: also secrets past their deletion date, not purged yet.
+     */
+    private Page<SecretDescription> listPage(ListSecretsRequest req, boolean includeExpired) {
         Optional<String> storeId = identity.existing();
         if (storeId.isEmpty()) {
             return new Page<>(List.of(), null);
@@ -547,7 +550,7 @@ public final class SecretsEngine implements AutoCloseable {
                 String id = ids.get(i);
                 SecretRecord r = page.truncated() && ids.size() == 1
                         ? loadListed(id) : readForList(id, latest.get(id), storeId.get());
-                if (r == null || !matches(r, req, now)) {
+                if (r == null || !matches(r, req, now, includeExpired)) {
                     continue;
                 }
                 out.add(describe(r, null));
@@ -594,9 +597,9 @@ public final class SecretsEngine implements AutoCloseable {
         return log.parse(SECRETS + id, key, bytes);
     }
 
-    private boolean matches(SecretRecord r, ListSecretsRequest req, Instant now) {
+    private boolean matches(SecretRecord r, ListSecretsRequest req, Instant now, boolean includeExpired) {
         if (r.deletionDate != null) {
-            if (!now.isBefore(Instant.parse(r.deletionDate)) || !req.includeScheduledForDeletion()) {
+            if ((!includeExpired && !now.isBefore(Instant.parse(r.deletionDate))) || !req.includeScheduledForDeletion()) {
                 return false;
             }
         }
@@ -1010,7 +1013,10 @@ public final class SecretsEngine implements AutoCloseable {
         return purged;
     }
 
-    /** Every secret's description (all pages). */
+    /**
+     * Every secret's description (all pages). {@code includeScheduledForDeletion} also takes those
+     * scheduled for deletion, including those past their date that are not purged yet.
+     */
     public List<SecretDescription> allSecrets(boolean includeScheduledForDeletion) {
         List<SecretDescription> all = new ArrayList<>();
         ListSecretsRequest req = ListSecretsRequest.all();
@@ -1018,7 +1024,7 @@ public final class SecretsEngine implements AutoCloseable {
             req = req.includingScheduledForDeletion();
         }
         while (true) {
-            Page<SecretDescription> p = listPage(req);
+            Page<SecretDescription> p = listPage(req, includeScheduledForDeletion);
             all.addAll(p.items());
             if (p.nextToken() == null) {
                 return all;

@@ -4,62 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.secrets.spi.AuditEvent;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.slf4j.Marker;
-import org.slf4j.event.Level;
-import org.slf4j.helpers.LegacyAbstractLogger;
-import org.slf4j.helpers.MessageFormatter;
 
 class Slf4jAuditSinkTest {
-    /** A real SLF4J logger that keeps what it is given. */
-    static final class KeepingLogger extends LegacyAbstractLogger {
-        private static final long serialVersionUID = 1L;
-        final List<String> lines = new ArrayList<>();
-
-        KeepingLogger() {
-            this.name = Slf4jAuditSink.LOGGER_NAME;
-        }
-
-        @Override
-        protected String getFullyQualifiedCallerName() {
-            return null;
-        }
-
-        @Override
-        protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] args, Throwable t) {
-            synchronized (lines) {
-                lines.add(level + " " + MessageFormatter.basicArrayFormat(pattern, args));
-            }
-        }
-
-        @Override
-        public boolean isTraceEnabled() {
-            return true;
-        }
-
-        @Override
-        public boolean isDebugEnabled() {
-            return true;
-        }
-
-        @Override
-        public boolean isInfoEnabled() {
-            return true;
-        }
-
-        @Override
-        public boolean isWarnEnabled() {
-            return true;
-        }
-
-        @Override
-        public boolean isErrorEnabled() {
-            return true;
-        }
-    }
-
     @Test
     void success_isLoggedAtInfoAsOneJsonObject() {
         KeepingLogger logger = new KeepingLogger();

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.secrets.AuditFailedException;
 import dev.secrets.SecretsConfig;
 import dev.secrets.audit.JsonLinesAuditSink;
+import dev.secrets.audit.KeepingAuditSink;
 import dev.secrets.audit.Slf4jAuditSink;
 import dev.secrets.spi.AuditEvent;
 import dev.secrets.spi.AuditSink;
@@ -21,7 +22,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -33,16 +33,6 @@ class AuditDispatcherTest {
 
     @TempDir
     Path dir;
-
-    /** Keeps every event in memory. */
-    static final class KeepingSink implements AuditSink {
-        final List<AuditEvent> events = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void record(AuditEvent event) {
-            events.add(event);
-        }
-    }
 
     static final class CountingMetrics implements SecretsMetrics {
         final AtomicInteger auditFailures = new AtomicInteger();
@@ -112,7 +102,7 @@ class AuditDispatcherTest {
 
     @Test
     void anEventRecordedByOneSink_isRecorded_andTheOtherSinksFailureIsCounted() throws Exception {
-        KeepingSink good = new KeepingSink();
+        KeepingAuditSink good = new KeepingAuditSink();
         CountingMetrics metrics = new CountingMetrics();
         AuditDispatcher d = new AuditDispatcher(List.of(brokenSink(), good), true, metrics);
 
