@@ -26,7 +26,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -185,6 +184,5 @@ class AuditEventsTest {
             assertThat(String.join("\n", logger.lines)).doesNotContain(c);
             assertThat(kept.events.toString()).doesNotContain(c);
         }
-        assertThat(Arrays.toString(Files.readAllBytes(log))).isNotEmpty();
     }
 }

@@ -1103,6 +1103,7 @@ public final class SecretsEngine implements AutoCloseable {
         SecretId id = SecretId.of(idText);
         Validation.keyName(newKeyName);
         try {
+            auditPreflight(); // before the target keyring may be created
             String storeId = identity.existing().orElseThrow(() -> notFound(id));
             Keyring target = keyrings.forWrite(storeId, newKeyName);
             mutate(id, storeId, r -> {
