@@ -65,6 +65,11 @@ final class AuditLine {
         return b.append('}').toString();
     }
 
+    /** The hash of a line made by {@link #format}. */
+    static String hashOf(String line) {
+        return line.substring(line.length() - 66, line.length() - 2);
+    }
+
     private static void field(StringBuilder b, String name, String value) {
         if (value == null) {
             return;

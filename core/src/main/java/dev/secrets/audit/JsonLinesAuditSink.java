@@ -14,9 +14,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -30,6 +33,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Each event is written under an exclusive lock on the file ({@link FileChannel#lock()}, which
  * holds across processes) around reading the last line's hash, appending, and forcing the file to
  * disk, so any number of threads and processes can append to one file and the chain stays valid.
+ * Events of concurrent threads are written together, with one lock and one fsync (group commit):
+ * each still returns only once its own line is durable.
  * The file is opened for each event: a log moved away by a log rotator is simply started anew
  * (with a new chain), and a file that became unwritable fails the very next event.
  * A new file is created readable by its owner only. {@link #record} returns once the line is
@@ -38,13 +43,33 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Thread-safe.
  */
 public final class JsonLinesAuditSink implements AuditSink {
-    private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Path, Shared> IN_PROCESS = new ConcurrentHashMap<>();
     private static final int TAIL_WINDOW = 4096;
 
     private final Path file;
     private final boolean sync;
-    /** FileChannel locks are per process: threads of this process queue here first. */
-    private final ReentrantLock lock;
+    private final Shared shared;
+
+    /**
+     * What every sink of this process on one file shares. FileChannel locks are per process, so
+     * threads queue on {@code lock} first; and whoever holds it writes every event queued so far
+     * with one file lock and one fsync (group commit), so concurrent events cost one fsync together.
+     */
+    private static final class Shared {
+        final ReentrantLock lock = new ReentrantLock();
+        final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+    }
+
+    /** An event waiting to be written; {@code done} and {@code error} are set under the shared lock. */
+    private static final class Pending {
+        final AuditEvent event;
+        boolean done;
+        RuntimeException error;
+
+        Pending(AuditEvent event) {
+            this.event = event;
+        }
+    }
 
     /** A sink appending to {@code file} (created when absent, as are its parent directories). */
     public JsonLinesAuditSink(Path file) {
@@ -55,7 +80,7 @@ public final class JsonLinesAuditSink implements AuditSink {
     JsonLinesAuditSink(Path file, boolean sync) {
         this.file = Objects.requireNonNull(file, "file").toAbsolutePath().normalize();
         this.sync = sync;
-        this.lock = IN_PROCESS.computeIfAbsent(this.file, f -> new ReentrantLock());
+        this.shared = IN_PROCESS.computeIfAbsent(this.file, f -> new Shared());
     }
 
     /** The file this sink appends to. */
@@ -65,13 +90,51 @@ public final class JsonLinesAuditSink implements AuditSink {
 
     @Override
     public void record(AuditEvent event) {
-        lock.lock();
+        Pending mine = new Pending(Objects.requireNonNull(event, "event"));
+        shared.queue.add(mine);
+        shared.lock.lock();
+        try {
+            if (!mine.done) {
+                List<Pending> batch = new ArrayList<>();
+                for (Pending p; (p = shared.queue.poll()) != null; ) {
+                    batch.add(p);
+                }
+                RuntimeException error = null;
+                try {
+                    append(batch);
+                } catch (IOException | RuntimeException e) {
+                    error = new AuditFailedException("could not append to the audit log " + file + ": " + e, e);
+                }
+                for (Pending p : batch) {
+                    p.done = true;
+                    p.error = error;
+                }
+            }
+        } finally {
+            shared.lock.unlock();
+        }
+        if (mine.error != null) {
+            throw mine.error;
+        }
+    }
+
+    /** Appends {@code batch} in order, chained to the file's last line, under the file lock, with one fsync. */
+    private void append(List<Pending> batch) throws IOException {
         try (FileChannel ch = open(StandardOpenOption.READ); FileLock ignored = ch.lock()) {
             long size = ch.size();
             Tail tail = tail(ch, size);
-            String line = AuditLine.format(event, tail.seq + 1, tail.hash);
-            byte[] bytes = AuditLine.ascii((tail.needsNewline ? "\n" : "") + line + "\n");
-            ByteBuffer buf = ByteBuffer.wrap(bytes);
+            StringBuilder text = new StringBuilder(batch.size() * 320);
+            if (tail.needsNewline) {
+                text.append('\n');
+            }
+            long seq = tail.seq;
+            String prev = tail.hash;
+            for (Pending p : batch) {
+                String line = AuditLine.format(p.event, ++seq, prev);
+                prev = AuditLine.hashOf(line);
+                text.append(line).append('\n');
+            }
+            ByteBuffer buf = ByteBuffer.wrap(AuditLine.ascii(text.toString()));
             long pos = size;
             while (buf.hasRemaining()) {
                 pos += ch.write(buf, pos);
@@ -79,10 +142,6 @@ public final class JsonLinesAuditSink implements AuditSink {
             if (sync) {
                 ch.force(false);
             }
-        } catch (IOException | RuntimeException e) {
-            throw new AuditFailedException("could not append to the audit log " + file + ": " + e, e);
-        } finally {
-            lock.unlock();
         }
     }
 
