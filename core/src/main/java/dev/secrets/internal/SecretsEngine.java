@@ -539,6 +539,9 @@ public final class SecretsEngine implements AutoCloseable {
                     continue;
                 }
                 String id = k.substring(SECRETS.length(), k.length() - 18);
+                if (!id.startsWith(req.prefix())) {
+                    continue; // prefix "a/" also matches the keys of secret "a" (secrets/a/~…)
+                }
                 latest.merge(id, k, (a, b) -> RecordLog.generationOf(a) >= RecordLog.generationOf(b) ? a : b);
                 lastKey.put(id, k);
             }
