@@ -10,6 +10,7 @@ import dev.secrets.Label;
 import dev.secrets.ListSecretsRequest;
 import dev.secrets.PutSecretValueRequest;
 import dev.secrets.SecretKind;
+import dev.secrets.SecretNotFoundException;
 import dev.secrets.SecretValue;
 import dev.secrets.SecretsClient;
 import dev.secrets.SecretsConfig;
@@ -102,6 +103,9 @@ class AuditFailClosedTest {
             refused(() -> client.rotateMasterKey("default"));
             refused(() -> client.describeSecret("app/db"));
             refused(() -> client.listSecrets(ListSecretsRequest.all()));
+            assertThatThrownBy(() -> client.getSecretValue("app/missing")).as("a failed operation keeps its own error")
+                    .isInstanceOf(SecretNotFoundException.class)
+                    .satisfies(e -> assertThat(e.getSuppressed()).singleElement().isInstanceOf(AuditFailedException.class));
 
             assertThat(snapshot()).isEqualTo(before);
 

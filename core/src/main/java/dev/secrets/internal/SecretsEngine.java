@@ -1255,9 +1255,9 @@ public final class SecretsEngine implements AutoCloseable {
 
     /**
      * Emits an audit event naming a master key; {@code error} null for success. When the sinks
-     * refuse the event of a failed operation, the caller still throws its own error: an
-     * {@link AuditFailedException} keeps the refusal as suppressed, any other error is replaced by
-     * the refusal (which keeps it as suppressed).
+     * refuse (fail closed) the event of a successful operation, this throws
+     * {@link AuditFailedException}; the event of a failed operation ({@code error} not null) gets the
+     * refusal added to {@code error} as suppressed, and the caller throws its own error as before.
      */
     public void audit(String action, String secretId, String versionId, String keyName, Throwable error) {
         if (!auditing) {
@@ -1270,12 +1270,10 @@ public final class SecretsEngine implements AutoCloseable {
             try {
                 s.record(event);
             } catch (RuntimeException refused) {
-                if (error instanceof AuditFailedException) {
+                if (error != null) {
+                    // The operation failed: nothing happened that could go unrecorded; keep its own error.
                     error.addSuppressed(refused);
                     return;
-                }
-                if (error != null) {
-                    refused.addSuppressed(error);
                 }
                 throw refused;
             }
