@@ -124,6 +124,24 @@ class JsonLinesAuditSinkTest {
     }
 
     @Test
+    void concurrentEventsThatCannotBeWritten_allFail() throws Exception {
+        Path file = Files.createDirectory(dir.resolve("audit.log"));
+        JsonLinesAuditSink sink = new JsonLinesAuditSink(file);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            done.add(pool.submit(() -> {
+                sink.record(event("x"));
+                return null;
+            }));
+        }
+        pool.shutdown();
+        for (Future<?> f : done) {
+            assertThatThrownBy(() -> f.get(1, TimeUnit.MINUTES)).hasCauseInstanceOf(AuditFailedException.class);
+        }
+    }
+
+    @Test
     void concurrentThreadsAndProcesses_loseNoEventAndKeepTheChainValid() throws Exception {
         Path file = dir.resolve("audit.log");
         int perProcess = 300;
