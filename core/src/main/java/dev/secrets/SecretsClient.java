@@ -1,12 +1,14 @@
 package dev.secrets;
 
 import dev.secrets.internal.SecretsEngine;
+import dev.secrets.internal.audit.AuditDispatcher;
 import dev.secrets.internal.crypto.RootKey;
 import dev.secrets.internal.rotation.RotationEngine;
 import dev.secrets.spi.AuditSink;
 import dev.secrets.spi.ObjectStore;
 import dev.secrets.spi.ObjectStoreProvider;
 import dev.secrets.spi.Rotator;
+import dev.secrets.spi.SecretsMetrics;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -240,6 +242,23 @@ public final class SecretsClient implements AutoCloseable {
         return rotations.runDue();
     }
 
+    // ---------------------------------------------------------------- monitoring
+
+    /**
+     * Secrets whose rotation needs attention: overdue (enabled, and the next rotation date has
+     * passed), failing (the last attempt failed; with the failing step and the time of the attempt)
+     * or stuck (a version labelled {@code PENDING} that is not {@code CURRENT}, with no live lease),
+     * in ID order. Reads metadata only, so secrets under master keys this client lacks are included.
+     */
+    public List<RotationStatus> rotationStatus() {
+        return engine.rotationStatus(0);
+    }
+
+    /** As {@link #rotationStatus()}, counting a rotation as overdue only {@code grace} after its date. */
+    public List<RotationStatus> rotationStatus(Duration grace) {
+        return engine.rotationStatus(grace.toSeconds());
+    }
+
     /** The engine behind this client, for the rotation and audit modules of this library. */
     public SecretsEngine engine() {
         return engine;
@@ -272,6 +291,8 @@ public final class SecretsClient implements AutoCloseable {
         private Integer cacheMaxSize;
         private String principal;
         private final List<AuditSink> auditSinks = new ArrayList<>();
+        private Boolean auditFailClosed;
+        private SecretsMetrics metrics = SecretsMetrics.NONE;
         private Function<String, String> environment = System::getenv;
         private final List<Rotator> rotators = new ArrayList<>();
 
@@ -340,6 +361,10 @@ public final class SecretsClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Adds an audit sink, besides those of {@code secrets.audit.log} (a {@link dev.secrets.audit.JsonLinesAuditSink})
+         * and {@code secrets.audit.slf4j=true} (a {@link dev.secrets.audit.Slf4jAuditSink}).
+         */
         public Builder auditSink(AuditSink sink) {
             auditSinks.add(Objects.requireNonNull(sink));
             return this;
@@ -351,6 +376,22 @@ public final class SecretsClient implements AutoCloseable {
          */
         public Builder rotator(Rotator rotator) {
             rotators.add(Objects.requireNonNull(rotator));
+            return this;
+        }
+
+        /**
+         * Whether an operation whose audit event no sink could record fails ({@link AuditFailedException};
+         * a write then writes nothing). Default {@code secrets.audit.fail-closed}, else true unless the
+         * SLF4J sink is the only sink.
+         */
+        public Builder auditFailClosed(boolean failClosed) {
+            this.auditFailClosed = failClosed;
+            return this;
+        }
+
+        /** Where counters and timers go; default {@link SecretsMetrics#NONE}. */
+        public Builder metrics(SecretsMetrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics);
             return this;
         }
 
@@ -367,6 +408,8 @@ public final class SecretsClient implements AutoCloseable {
          */
         public SecretsClient build() {
             SecretsConfig cfg = config != null ? config : SecretsConfig.load();
+            // Before the store is opened: a bad audit setting then leaves nothing to close.
+            List<AuditSink> sinks = AuditDispatcher.forClient(auditSinks, auditFailClosed, cfg, metrics);
             ObjectStore store = objectStore;
             if (store == null) {
                 String uri = storeUri != null ? storeUri : cfg.get(SecretsConfig.STORE).orElseThrow(() -> new ConfigurationException(
@@ -392,7 +435,7 @@ public final class SecretsClient implements AutoCloseable {
             }
             String who = principal != null ? principal : cfg.get(SecretsConfig.PRINCIPAL).orElse(null);
             SecureRandom rnd = random != null ? random : new SecureRandom();
-            return new SecretsClient(new SecretsEngine(store, roots, clock, ticker, rnd, ttl, max, who, auditSinks, cfg),
+            return new SecretsClient(new SecretsEngine(store, roots, clock, ticker, rnd, ttl, max, who, sinks, cfg, metrics),
                     List.copyOf(rotators));
         }
 
