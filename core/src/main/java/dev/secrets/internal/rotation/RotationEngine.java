@@ -236,6 +236,7 @@ public final class RotationEngine {
                     failure.addSuppressed(recording);
                 }
                 engine.audit("rotation." + step, id.value(), token, e);
+                engine.metrics().rotation(id.value(), "failed");
                 throw failure;
             }
             engine.audit("rotation." + step, id.value(), token, null);
@@ -250,6 +251,7 @@ public final class RotationEngine {
             st.failedStep = null;
             st.lastError = null;
         });
+        engine.metrics().rotation(id.value(), "succeeded");
         return Optional.of(token);
     }
 
