@@ -29,7 +29,10 @@ public final class RotationStatusCheck {
         }
         RotationState s = r.rotation;
         Set<RotationStatus.Problem> problems = EnumSet.noneOf(RotationStatus.Problem.class);
-        Instant next = s == null ? null : instant(s.nextRotation);
+        // The rotation engine does not store the next date; it derives it from the schedule and the last
+        // rotation (or creation). A stored date, where present, is used as it is.
+        Instant next = s == null ? null
+                : s.nextRotation != null ? instant(s.nextRotation) : dev.secrets.internal.rotation.RotationEngine.nextRotation(r);
         if (s != null && s.enabled && next != null && next.plusSeconds(graceSeconds).isBefore(now)) {
             problems.add(RotationStatus.Problem.OVERDUE);
         }

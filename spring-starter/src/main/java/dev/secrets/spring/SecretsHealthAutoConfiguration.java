@@ -1,7 +1,6 @@
 package dev.secrets.spring;
 
 import dev.secrets.SecretsClient;
-import java.util.List;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -9,7 +8,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
  * Registers {@link SecretsHealthIndicator} as the health contributor {@code secrets} when Spring
@@ -22,18 +20,10 @@ import org.springframework.core.env.ConfigurableEnvironment;
 @ConditionalOnEnabledHealthIndicator("secrets")
 public class SecretsHealthAutoConfiguration {
 
-    /** Health of the store and of the imported secrets' rotations. */
+    /** Health of the store and of its rotations. */
     @Bean
     @ConditionalOnMissingBean(name = "secretsHealthIndicator")
-    public SecretsHealthIndicator secretsHealthIndicator(SecretsClient client, ConfigurableEnvironment environment) {
-        return new SecretsHealthIndicator(client, () -> importedSecretIds(environment), client.engine().clock());
-    }
-
-    private static List<String> importedSecretIds(ConfigurableEnvironment environment) {
-        return environment.getPropertySources().stream()
-                .filter(SecretsPropertySource.class::isInstance)
-                .map(ps -> ((SecretsPropertySource) ps).secretId())
-                .distinct()
-                .toList();
+    public SecretsHealthIndicator secretsHealthIndicator(SecretsClient client) {
+        return new SecretsHealthIndicator(client);
     }
 }

@@ -1,52 +1,42 @@
 package dev.secrets.spring;
 
 import dev.secrets.ListSecretsRequest;
-import dev.secrets.RotationDescription;
-import dev.secrets.SecretDescription;
+import dev.secrets.RotationStatus;
 import dev.secrets.SecretsClient;
 import dev.secrets.SecretsException;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Supplier;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * Actuator health of the secrets store and of the rotations of the secrets the application imports.
+ * Actuator health of the secrets store and of its rotations.
  *
  * <ul>
  *   <li>{@code DOWN} when the store cannot be reached (a one-item listing fails); the detail
  *       {@code error} says why, without any value.</li>
- *   <li>Otherwise {@code UP}, with details: {@code store} (its URI), {@code secrets} (how many
- *       imported secrets were checked), and, when there are any, {@code rotationsOverdue} (IDs whose
- *       enabled scheduled rotation is past its next rotation date), {@code rotationsFailed} (IDs
- *       whose last rotation attempt failed, with the failed step) and {@code unreadable} (IDs that
- *       could not be described). An overdue rotation does not make the application DOWN: the current
- *       credentials still work, and taking the instance out of service would not help.</li>
+ *   <li>Otherwise {@code UP}, with the detail {@code store} (its URI) and, when there are any,
+ *       {@code rotationsOverdue} (secrets whose enabled scheduled rotation is past its date),
+ *       {@code rotationsFailed} (secrets whose last rotation attempt failed, with the failed step)
+ *       and {@code rotationsStuck} (secrets with a {@code PENDING} version that no live rotation
+ *       holds), from {@link SecretsClient#rotationStatus()}. These do not make the application
+ *       {@code DOWN}: the current credentials still work, and taking the instance out of service
+ *       would not help. If the status cannot be read, the detail {@code rotationStatusError} says why.</li>
  * </ul>
- * The rotation status comes from each secret's description ({@link SecretDescription#rotation()}).
- * Thread-safe.
+ * The rotation status reads the metadata of every secret of the store that has rotation settings;
+ * use Actuator's health cache ({@code management.endpoint.health.cache.time-to-live}) for frequent probes
+ * of a large store. Thread-safe.
  */
 public class SecretsHealthIndicator extends AbstractHealthIndicator {
     private final SecretsClient client;
-    private final Supplier<List<String>> secretIds;
-    private final Clock clock;
 
-    /**
-     * @param client    the client whose store is checked
-     * @param secretIds the secrets whose rotation is checked (read at every check)
-     * @param clock     the clock rotation dates are compared with
-     */
-    public SecretsHealthIndicator(SecretsClient client, Supplier<List<String>> secretIds, Clock clock) {
+    /** @param client the client whose store is checked */
+    public SecretsHealthIndicator(SecretsClient client) {
         super("Secrets store health check failed");
         this.client = Objects.requireNonNull(client, "client");
-        this.secretIds = Objects.requireNonNull(secretIds, "secretIds");
-        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     @Override
@@ -58,39 +48,37 @@ public class SecretsHealthIndicator extends AbstractHealthIndicator {
             builder.down().withDetail("error", e.getClass().getSimpleName() + ": " + e.getMessage());
             return;
         }
-        Instant now = clock.instant();
-        List<String> ids = secretIds.get();
+        builder.up();
+        List<RotationStatus> statuses;
+        try {
+            statuses = client.rotationStatus();
+        } catch (SecretsException e) {
+            builder.withDetail("rotationStatusError", e.getClass().getSimpleName() + ": " + e.getMessage());
+            return;
+        }
         List<String> overdue = new ArrayList<>();
         Map<String, String> failed = new LinkedHashMap<>();
-        Map<String, String> unreadable = new LinkedHashMap<>();
-        for (String id : ids) {
-            SecretDescription d;
-            try {
-                d = client.describeSecret(id);
-            } catch (SecretsException e) {
-                unreadable.put(id, e.getClass().getSimpleName());
-                continue;
-            }
-            RotationDescription r = d.rotation();
-            if (r == null) {
-                continue;
-            }
-            if (r.enabled() && r.nextRotation() != null && r.nextRotation().isBefore(now)) {
+        List<String> stuck = new ArrayList<>();
+        for (RotationStatus s : statuses) {
+            String id = s.id().value();
+            if (s.problems().contains(RotationStatus.Problem.OVERDUE)) {
                 overdue.add(id);
             }
-            if ("failed".equals(r.lastOutcome())) {
-                failed.put(id, r.failedStep() == null ? "failed" : "failed at " + r.failedStep());
+            if (s.problems().contains(RotationStatus.Problem.FAILING)) {
+                failed.put(id, s.failedStep() == null ? "failed" : "failed at " + s.failedStep());
+            }
+            if (s.problems().contains(RotationStatus.Problem.STUCK)) {
+                stuck.add(id);
             }
         }
-        builder.up().withDetail("secrets", ids.size());
         if (!overdue.isEmpty()) {
             builder.withDetail("rotationsOverdue", overdue);
         }
         if (!failed.isEmpty()) {
             builder.withDetail("rotationsFailed", failed);
         }
-        if (!unreadable.isEmpty()) {
-            builder.withDetail("unreadable", unreadable);
+        if (!stuck.isEmpty()) {
+            builder.withDetail("rotationsStuck", stuck);
         }
     }
 }

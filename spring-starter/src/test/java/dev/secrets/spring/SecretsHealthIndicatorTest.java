@@ -1,16 +1,19 @@
 package dev.secrets.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.secrets.SecretId;
-import dev.secrets.internal.SecretsEngine;
-import dev.secrets.internal.record.RotationState;
-import dev.secrets.internal.store.StoreIdentity;
+import dev.secrets.CreateSecretRequest;
+import dev.secrets.RotationFailedException;
+import dev.secrets.RotationSettings;
+import dev.secrets.SecretKind;
+import dev.secrets.SecretValue;
+import dev.secrets.SecretsClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -40,14 +43,10 @@ class SecretsHealthIndicatorTest {
         return FileStore.run(TestApplication.class, store.args("--spring.config.import=" + imports));
     }
 
-    /** Sets rotation settings the way the rotation engine stores them, through the record's compare-and-set. */
-    private void rotation(String id, RotationState state) {
-        SecretsEngine engine = store.client.engine();
-        String storeId = new StoreIdentity(engine.store(), engine.clock()).existing().orElseThrow();
-        engine.mutate(SecretId.of(id), storeId, r -> {
-            r.rotation = state;
-            return r;
-        });
+    /** A client of the store whose clock is {@code shift} away from now, to make rotation dates lie in the past. */
+    private SecretsClient clientAt(Duration shift) {
+        return SecretsClient.builder().config(FileStore.isolatedConfig()).store(store.storeUri())
+                .masterKey("default", store.keyUri()).clock(Clock.offset(Clock.systemUTC(), shift)).build();
     }
 
     @Test
@@ -57,8 +56,7 @@ class SecretsHealthIndicatorTest {
             Health health = ctx.getBean(SecretsHealthIndicator.class).health();
 
             assertThat(health.getStatus()).isEqualTo(Status.UP);
-            assertThat(health.getDetails()).containsEntry("store", store.storeUri()).containsEntry("secrets", 1)
-                    .doesNotContainKey("rotationsOverdue");
+            assertThat(health.getDetails()).containsEntry("store", store.storeUri()).doesNotContainKey("rotationsOverdue");
         }
     }
 
@@ -80,42 +78,38 @@ class SecretsHealthIndicatorTest {
 
     @Test
     void overdueRotation_isReportedInTheDetails_whileStayingUp() {
-        store.database("prod/db", Map.of("username", "app", "password", "p"));
+        // Written two hours ago, with an hourly schedule: due an hour ago.
+        try (SecretsClient past = clientAt(Duration.ofHours(-2))) {
+            past.createSecret(CreateSecretRequest.of("prod/db", SecretKind.DATABASE,
+                    SecretValue.ofFields(Map.of("username", "app", "password", "p"))));
+            past.configureRotation("prod/db", RotationSettings.of("random-password", "rate(1 hours)"));
+        }
         store.text("prod/token", "t");
-        RotationState overdue = new RotationState();
-        overdue.rotator = "random-password";
-        overdue.schedule = "rate(30 days)";
-        overdue.nextRotation = Instant.now().minus(Duration.ofDays(2)).toString();
-        rotation("prod/db", overdue);
-        RotationState notDue = new RotationState();
-        notDue.rotator = "random-password";
-        notDue.schedule = "rate(30 days)";
-        notDue.nextRotation = Instant.now().plus(Duration.ofDays(2)).toString();
-        rotation("prod/token", notDue);
+        store.client.configureRotation("prod/token", RotationSettings.of("random-password", "rate(1 days)"));
 
         try (ConfigurableApplicationContext ctx = start("secrets:prod/db;prod/token")) {
             Health health = ctx.getBean(SecretsHealthIndicator.class).health();
 
             assertThat(health.getStatus()).isEqualTo(Status.UP);
-            assertThat(health.getDetails()).containsEntry("rotationsOverdue", List.of("prod/db"));
+            assertThat(health.getDetails()).containsEntry("rotationsOverdue", List.of("prod/db"))
+                    .doesNotContainKey("rotationsFailed");
         }
     }
 
     @Test
     void failedRotation_isReportedWithItsStep() {
-        store.database("prod/db", Map.of("username", "app", "password", "p"));
-        RotationState failed = new RotationState();
-        failed.rotator = "postgresql";
-        failed.lastOutcome = "failed";
-        failed.failedStep = "testSecret";
-        failed.enabled = false;
-        rotation("prod/db", failed);
+        // The rotator cannot reach this database: setSecret fails, and the status records it.
+        store.database("prod/db", Map.of("username", "app", "password", "p", "host", "127.0.0.1", "port", 1));
+        store.client.configureRotation("prod/db", RotationSettings.of("postgresql", null).withParameter("connectTimeout", "2"));
+        assertThatThrownBy(() -> store.client.rotateNow("prod/db")).isInstanceOf(RotationFailedException.class);
 
         try (ConfigurableApplicationContext ctx = start("secrets:prod/db")) {
             Health health = ctx.getBean(SecretsHealthIndicator.class).health();
 
-            assertThat(health.getDetails()).containsEntry("rotationsFailed", Map.of("prod/db", "failed at testSecret"))
-                    .doesNotContainKey("rotationsOverdue");
+            assertThat(health.getStatus()).isEqualTo(Status.UP);
+            assertThat(health.getDetails()).containsKey("rotationsFailed").doesNotContainKey("rotationsOverdue");
+            assertThat(((Map<?, ?>) health.getDetails().get("rotationsFailed")).keySet()).map(Object::toString).containsExactly("prod/db");
+            assertThat(health.getDetails().get("rotationsFailed").toString()).contains("failed at");
         }
     }
 }
