@@ -31,8 +31,16 @@ public class SecretsAutoConfiguration {
     /** The application's client, closed with the context. */
     @Bean
     @ConditionalOnMissingBean
-    public SecretsClient secretsClient(SecretsProperties properties, ObjectProvider<SecretsClientCustomizer> customizers) {
-        return buildClient(properties, customizers.orderedStream().toList());
+    public SecretsClient secretsClient(SecretsProperties properties, ObjectProvider<SecretsClientCustomizer> customizers,
+                                       SecretsMetricsBridge metrics) {
+        return buildClient(properties, customizers.orderedStream().toList(), metrics);
+    }
+
+    /** Where the client's counters and timers go; meter registries attach to it when Micrometer is present. */
+    @Bean
+    @ConditionalOnMissingBean
+    public SecretsMetricsBridge secretsMetricsBridge() {
+        return new SecretsMetricsBridge();
     }
 
     /** Polls the imported secrets for a change of their {@code CURRENT} version. */
@@ -44,9 +52,13 @@ public class SecretsAutoConfiguration {
         return new SecretsWatcher(client, environment, publisher, properties.getWatch().getInterval());
     }
 
-    /** Builds a client from {@code properties} (the explicit layer of the chain), then applies {@code customizers} in order. */
-    static SecretsClient buildClient(SecretsProperties properties, List<SecretsClientCustomizer> customizers) {
-        SecretsClient.Builder builder = SecretsClient.builder().config(properties.toSecretsConfig());
+    /**
+     * Builds a client from {@code properties} (the explicit layer of the chain) reporting to
+     * {@code metrics}, then applies {@code customizers} in order.
+     */
+    static SecretsClient buildClient(SecretsProperties properties, List<SecretsClientCustomizer> customizers,
+                                     SecretsMetricsBridge metrics) {
+        SecretsClient.Builder builder = SecretsClient.builder().config(properties.toSecretsConfig()).metrics(metrics);
         customizers.forEach(c -> c.customize(builder));
         return builder.build();
     }

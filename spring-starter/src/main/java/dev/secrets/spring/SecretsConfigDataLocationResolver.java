@@ -35,6 +35,8 @@ public class SecretsConfigDataLocationResolver implements ConfigDataLocationReso
     public static final String PREFIX = "secrets:";
     /** Name of the client bean promoted from the bootstrap context. */
     public static final String CLIENT_BEAN_NAME = "secretsClient";
+    /** Name of the {@link SecretsMetricsBridge} bean promoted with the client. */
+    public static final String METRICS_BEAN_NAME = "secretsMetricsBridge";
 
     private static final String PREFIX_PARAMETER = "?prefix=";
 
@@ -91,8 +93,10 @@ public class SecretsConfigDataLocationResolver implements ConfigDataLocationReso
                     .orElseGet(SecretsProperties::new);
             SecretsClientCustomizer customizer = bootstrap.isRegistered(SecretsClientCustomizer.class)
                     ? bootstrap.get(SecretsClientCustomizer.class) : null;
-            return SecretsAutoConfiguration.buildClient(props, customizer == null ? List.of() : List.of(customizer));
+            return SecretsAutoConfiguration.buildClient(props, customizer == null ? List.of() : List.of(customizer),
+                    bootstrap.get(SecretsMetricsBridge.class));
         }));
+        bootstrap.registerIfAbsent(SecretsMetricsBridge.class, InstanceSupplier.from(SecretsMetricsBridge::new));
         if (bootstrap.isRegistered(Promotion.class)) {
             return;
         }
@@ -109,6 +113,9 @@ public class SecretsConfigDataLocationResolver implements ConfigDataLocationReso
             }
             if (!app.getBeanFactory().containsSingleton(CLIENT_BEAN_NAME)) {
                 app.getBeanFactory().registerSingleton(CLIENT_BEAN_NAME, client);
+                if (!app.getBeanFactory().containsSingleton(METRICS_BEAN_NAME)) {
+                    app.getBeanFactory().registerSingleton(METRICS_BEAN_NAME, event.getBootstrapContext().get(SecretsMetricsBridge.class));
+                }
                 app.addApplicationListener((ContextClosedEvent closed) -> {
                     if (closed.getApplicationContext() == app) {
                         client.close();

@@ -31,7 +31,8 @@ class SecretsAutoConfigurationTest {
     void setUp() {
         store = FileStore.create(tmp);
         runner = new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(SecretsAutoConfiguration.class, SecretsHealthAutoConfiguration.class))
+                .withConfiguration(AutoConfigurations.of(SecretsAutoConfiguration.class, SecretsHealthAutoConfiguration.class,
+                        SecretsMetricsAutoConfiguration.class))
                 .withPropertyValues("secrets.store=" + store.storeUri(), "secrets.key=" + store.keyUri());
     }
 
@@ -106,6 +107,15 @@ class SecretsAutoConfigurationTest {
                     assertThat(ctx).hasSingleBean(SecretsClient.class);
                     assertThat(ctx).doesNotHaveBean(SecretsHealthIndicator.class);
                 });
+    }
+
+    @Test
+    void withMicrometer_aMeterBinderFeedsTheClientsMetrics_andWithoutItNone() {
+        runner.run(ctx -> assertThat(ctx).hasSingleBean(io.micrometer.core.instrument.binder.MeterBinder.class)
+                .hasSingleBean(SecretsMetricsBridge.class));
+        runner.withClassLoader(new FilteredClassLoader(io.micrometer.core.instrument.MeterRegistry.class))
+                .run(ctx -> assertThat(ctx).hasSingleBean(SecretsClient.class)
+                        .doesNotHaveBean(io.micrometer.core.instrument.binder.MeterBinder.class));
     }
 
     @Test

@@ -93,6 +93,26 @@ class SecretsWatcherTest {
     }
 
     @Test
+    void rotation_isOneChange() {
+        String v1 = store.database("prod/db", Map.of("username", "app", "password", "first"));
+        store.client.configureRotation("prod/db", dev.secrets.RotationSettings.of("random-password", null));
+        try (ConfigurableApplicationContext ctx = start("1h", "secrets:prod/db")) {
+            SecretsWatcher watcher = ctx.getBean(SecretsWatcher.class);
+
+            String v2 = store.client.rotateNow("prod/db");
+            watcher.poll();
+            watcher.poll();
+
+            assertThat(events).hasSize(1);
+            assertThat(events.get(0).previousVersionId()).isEqualTo(v1);
+            assertThat(events.get(0).currentVersionId()).isEqualTo(v2);
+            String rotated = ctx.getEnvironment().getProperty("password");
+            assertThat(rotated).isNotEqualTo("first").hasSize(32);
+            assertThat(events.get(0).toString()).doesNotContain(rotated);
+        }
+    }
+
+    @Test
     void scheduledPolling_publishesOnceForEachChange() {
         store.text("prod/token", "one");
         try (ConfigurableApplicationContext ctx = start("50ms", "secrets:prod/token")) {
