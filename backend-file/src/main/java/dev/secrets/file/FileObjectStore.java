@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
@@ -52,14 +54,21 @@ public final class FileObjectStore implements ObjectStore {
 
     private final Path root;
     private final boolean posix;
-    private final ReentrantLock[] stripes = new ReentrantLock[64];
+    /**
+     * JVM-wide: record locks belong to the process, and the JDK refuses a second lock on a file this
+     * JVM already locks (even from another store instance on the same directory).
+     */
+    private static final ReentrantLock[] STRIPES = new ReentrantLock[64];
+
+    static {
+        for (int i = 0; i < STRIPES.length; i++) {
+            STRIPES[i] = new ReentrantLock();
+        }
+    }
 
     public FileObjectStore(Path root) {
         this.root = root.toAbsolutePath().normalize();
         this.posix = root.getFileSystem().supportedFileAttributeViews().contains("posix");
-        for (int i = 0; i < stripes.length; i++) {
-            stripes[i] = new ReentrantLock();
-        }
         if (Files.exists(this.root) && !Files.isDirectory(this.root)) {
             throw new ConfigurationException("store path " + this.root + " exists and is not a directory");
         }
@@ -258,17 +267,28 @@ public final class FileObjectStore implements ObjectStore {
      * and, because such locks belong to the whole process, an in-JVM lock per directory stripe.
      */
     private <T> T locked(Path dir, boolean shared, IoAction<T> action) throws IOException {
-        ReentrantLock jvm = stripes[Math.floorMod(dir.hashCode(), stripes.length)];
+        ReentrantLock jvm = STRIPES[Math.floorMod(dir.hashCode(), STRIPES.length)];
         jvm.lock();
         try (FileChannel ch = openLock(dir, shared)) {
             if (ch == null) {
                 return action.run(); // a read-only store: nobody can be writing to it through this file system
             }
-            try (FileLock l = ch.lock(0, Long.MAX_VALUE, shared)) {
+            try (FileLock l = lock(ch, shared)) {
                 return action.run();
             }
         } finally {
             jvm.unlock();
+        }
+    }
+
+    private static FileLock lock(FileChannel ch, boolean shared) throws IOException {
+        while (true) {
+            try {
+                return ch.lock(0, Long.MAX_VALUE, shared);
+            } catch (OverlappingFileLockException e) {
+                // The same directory reached through another path (a symbolic link) is locked by another thread here.
+                LockSupport.parkNanos(100_000);
+            }
         }
     }
 
