@@ -33,6 +33,7 @@ import dev.secrets.internal.record.RecordCodec;
 import dev.secrets.internal.record.RotationState;
 import dev.secrets.internal.record.SecretRecord;
 import dev.secrets.internal.record.VersionEntry;
+import dev.secrets.internal.rotation.RotationEngine;
 import dev.secrets.internal.store.RecordLog;
 import dev.secrets.internal.store.StoreIdentity;
 import dev.secrets.spi.AuditEvent;
@@ -160,6 +161,11 @@ public final class SecretsEngine implements AutoCloseable {
 
     public ObjectStore store() {
         return store;
+    }
+
+    /** The store's identity, empty while nothing was ever written to it. */
+    public Optional<String> storeId() {
+        return identity.existing();
     }
 
     /** The metrics listener of this client ({@link SecretsMetrics#NONE} when none): the rotation engine reports outcomes to it. */
@@ -493,8 +499,9 @@ public final class SecretsEngine implements AutoCloseable {
         RotationDescription rot = null;
         RotationState s = r.rotation;
         if (s != null) {
-            rot = new RotationDescription(s.rotator, s.schedule, s.params, s.enabled, instant(s.nextRotation),
-                    instant(s.lastAttempt), s.lastOutcome, s.failedStep, s.lastError, s.pendingVersion);
+            // Computed, not stored: a manual write of CURRENT moves the next rotation without touching the settings.
+            rot = new RotationDescription(s.rotator, s.schedule, s.params, s.enabled, RotationEngine.nextRotation(r),
+                    instant(s.lastAttempt), s.lastOutcome, s.failedStep, s.lastError, s.pendingVersion, s.zone);
         }
         return new SecretDescription(SecretId.of(r.id), SecretKind.of(r.kind), r.description == null ? "" : r.description,
                 r.tags, r.keyName, instant(r.created), instant(r.lastChanged), lastAccessed, instant(r.lastRotated), rot, versions,
@@ -629,6 +636,7 @@ public final class SecretsEngine implements AutoCloseable {
         String versionId = req.token() != null ? req.token() : UUID.randomUUID().toString();
         try {
             auditPreflight(); // before the store identity or a keyring may be created
+            keyrings.requireRoot(keyName); // before the store's identity is written: a refused create writes nothing
             String storeId = identity.forWrite();
             Keyring keyring = keyrings.forWrite(storeId, keyName);
             VersionEntry sealed = req.value() == null ? null : seal(storeId, id.value(), versionId, keyring, req.value());
@@ -1042,6 +1050,7 @@ public final class SecretsEngine implements AutoCloseable {
         Validation.keyName(keyName);
         try {
             auditPreflight();
+            keyrings.requireRoot(keyName);
             int n = keyrings.rotate(identity.forWrite(), keyName).primary().number();
             audit("key.rotate", null, null, keyName, null);
             return n;
