@@ -6,6 +6,7 @@ import dev.secrets.SecretId;
 import dev.secrets.internal.record.RotationState;
 import dev.secrets.internal.record.SecretRecord;
 import dev.secrets.internal.record.VersionEntry;
+import dev.secrets.internal.rotation.RotationEngine;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Optional;
@@ -29,10 +30,11 @@ public final class RotationStatusCheck {
         }
         RotationState s = r.rotation;
         Set<RotationStatus.Problem> problems = EnumSet.noneOf(RotationStatus.Problem.class);
-        // The rotation engine does not store the next date; it derives it from the schedule and the last
-        // rotation (or creation). A stored date, where present, is used as it is.
-        Instant next = s == null ? null
-                : s.nextRotation != null ? instant(s.nextRotation) : dev.secrets.internal.rotation.RotationEngine.nextRotation(r);
+        // The schedule's next date, as the scheduler computes it; a stored date only when there is no schedule to compute from.
+        Instant next = s == null ? null : RotationEngine.nextRotation(r);
+        if (next == null && s != null) {
+            next = instant(s.nextRotation);
+        }
         if (s != null && s.enabled && next != null && next.plusSeconds(graceSeconds).isBefore(now)) {
             problems.add(RotationStatus.Problem.OVERDUE);
         }

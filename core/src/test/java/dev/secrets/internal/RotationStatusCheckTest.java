@@ -46,17 +46,6 @@ class RotationStatusCheckTest {
     }
 
     @Test
-    void scheduleWithoutStoredNextDate_isOverdueOnceTheScheduleSinceTheLastRotationHasPassed() {
-        RotationState s = state(); // rate(30 days), next date not stored, as the rotation engine leaves it
-        SecretRecord r = record(s, "CURRENT");
-        r.lastRotated = NOW.minus(java.time.Duration.ofDays(31)).toString();
-
-        assertThat(RotationStatusCheck.of(r, NOW, 0).get().problems()).containsExactly(Problem.OVERDUE);
-        r.lastRotated = NOW.minus(java.time.Duration.ofDays(29)).toString();
-        assertThat(RotationStatusCheck.of(r, NOW, 0)).isEmpty();
-    }
-
-    @Test
     void noRotationAndNoPending_isNotListed() {
         assertThat(RotationStatusCheck.of(record(null, "CURRENT"), NOW, 0)).isEmpty();
     }
