@@ -550,6 +550,7 @@ public final class SecretsEngine implements AutoCloseable {
         }
         String versionId = req.token() != null ? req.token() : UUID.randomUUID().toString();
         try {
+            keyrings.requireRoot(keyName); // a client without the key must not even create the store
             String storeId = identity.forWrite();
             Keyring keyring = keyrings.forWrite(storeId, keyName);
             VersionEntry sealed = req.value() == null ? null : seal(storeId, id.value(), versionId, keyring, req.value());
@@ -956,9 +957,28 @@ public final class SecretsEngine implements AutoCloseable {
 
     // ================================================================ master keys
 
+    /**
+     * Creates the store's identity and the keyring of {@code keyName} when they do not exist yet,
+     * and proves that this client's root opens the keyring. Idempotent. Returns the store ID.
+     */
+    public String initialize(String keyName) {
+        Validation.keyName(keyName);
+        try {
+            keyrings.requireRoot(keyName);
+            String storeId = identity.forWrite();
+            keyrings.forWrite(storeId, keyName);
+            audit("store.init", null, null, null);
+            return storeId;
+        } catch (RuntimeException e) {
+            audit("store.init", null, null, e);
+            throw e;
+        }
+    }
+
     public int rotateMasterKey(String keyName) {
         Validation.keyName(keyName);
         try {
+            keyrings.requireRoot(keyName);
             int n = keyrings.rotate(identity.forWrite(), keyName).primary().number();
             audit("key.rotate", null, null, null);
             return n;

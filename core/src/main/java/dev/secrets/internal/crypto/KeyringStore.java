@@ -52,6 +52,15 @@ public final class KeyringStore {
         return "keys/" + keyName;
     }
 
+    /**
+     * Checks that this client holds a root for {@code keyName}, before anything is written.
+     *
+     * @throws MissingMasterKeyException naming the setting that configures it
+     */
+    public void requireRoot(String keyName) {
+        root(keyName);
+    }
+
     /** Whether this client holds a root for {@code keyName}. */
     public boolean holds(String keyName) {
         return roots.apply(keyName).isPresent();
