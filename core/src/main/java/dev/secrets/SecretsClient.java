@@ -235,7 +235,7 @@ public final class SecretsClient implements AutoCloseable {
         private final Map<String, String> keyUris = new LinkedHashMap<>();
         private final Map<String, byte[]> keyBytes = new LinkedHashMap<>();
         private Clock clock = Clock.systemUTC();
-        private LongSupplier ticker = System::nanoTime;
+        private LongSupplier ticker = dev.secrets.internal.cache.CoarseTicker::read;
         private SecureRandom random;
         private Duration cacheTtl;
         private Integer cacheMaxSize;
@@ -281,7 +281,7 @@ public final class SecretsClient implements AutoCloseable {
             return this;
         }
 
-        /** Source of nanoseconds for cache expiry; default {@link System#nanoTime()}. */
+        /** Source of nanoseconds for cache expiry; default a millisecond-resolution {@link System#nanoTime()}. */
         public Builder ticker(LongSupplier ticker) {
             this.ticker = Objects.requireNonNull(ticker);
             return this;
