@@ -38,6 +38,7 @@ final class PutCommand extends BaseCommand {
 
     @Override
     public Integer call() {
+        value.check();
         try (SecretsClient c = client()) {
             SecretDescription d = c.describeSecret(id);
             SecretValue v = value.read(d.kind(), io(), id);

@@ -46,12 +46,17 @@ final class ValueInput {
         return text != null || json != null || file != null;
     }
 
-    /** The value, for a secret of {@code kind}, reading standard input when no option gives one. */
-    SecretValue read(SecretKind kind, Io io, String secretId) {
+    /** Checks the options before anything is read or written. */
+    void check() {
         int n = (text != null ? 1 : 0) + (json != null ? 1 : 0) + (file != null ? 1 : 0);
         if (n > 1) {
             throw new UsageException("give the value with one of --value, --json or --file");
         }
+    }
+
+    /** The value, for a secret of {@code kind}, reading standard input when no option gives one. */
+    SecretValue read(SecretKind kind, Io io, String secretId) {
+        check();
         if (text != null) {
             return kind.isDatabase() ? SecretValue.ofJson(text) : SecretValue.ofText(text);
         }
