@@ -8,6 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -66,16 +69,32 @@ final class ExecCommand extends BaseCommand {
         }
         ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
         pb.environment().putAll(vars);
+        vars.clear();
+        // SIGTERM/SIGINT run shutdown hooks: the hook ends the child as well, so nothing is left
+        // behind. It is in place before the child starts, and waits for a start in progress.
+        AtomicReference<Process> running = new AtomicReference<>();
+        CountDownLatch started = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            try {
+                started.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Process p = running.get();
+            if (p != null) {
+                stop(p);
+            }
+        }, "secrets-exec-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
         Process child;
         try {
             child = pb.start();
+            running.set(child);
         } catch (IOException e) {
             throw new CliException("cannot run '" + command.get(0) + "': " + e.getMessage());
+        } finally {
+            started.countDown();
         }
-        vars.clear();
-        // SIGTERM/SIGINT run shutdown hooks: end the child as well, so nothing is left behind.
-        Thread hook = new Thread(() -> stop(child), "secrets-exec-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
         int status = child.waitFor();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
@@ -98,7 +117,7 @@ final class ExecCommand extends BaseCommand {
         }
         child.destroy();
         try {
-            if (!child.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!child.waitFor(10, TimeUnit.SECONDS)) {
                 child.destroyForcibly();
             }
         } catch (InterruptedException e) {

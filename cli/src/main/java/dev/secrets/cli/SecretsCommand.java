@@ -14,7 +14,7 @@ import picocli.CommandLine.ScopeType;
  * The root {@code secrets} command: global options, the list of commands, and the mapping of
  * errors to one line and an exit status. Not thread-safe: one instance per run.
  */
-@Command(name = "secrets", mixinStandardHelpOptions = true, versionProvider = SecretsCommand.Version.class,
+@Command(name = "secrets", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = SecretsCommand.Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"Encrypted, versioned, rotated secrets on a file or S3 store.", ""},
         footer = {"", "Store and key come from --store/--key, else secrets.store/secrets.key as system properties,",
