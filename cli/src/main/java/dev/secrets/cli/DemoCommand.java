@@ -1,14 +1,17 @@
 package dev.secrets.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.secrets.CreateSecretRequest;
+import dev.secrets.RandomPassword;
+import dev.secrets.RotationSettings;
 import dev.secrets.Label;
-import dev.secrets.PutSecretValueRequest;
 import dev.secrets.SecretDescription;
 import dev.secrets.SecretKind;
 import dev.secrets.SecretValue;
 import dev.secrets.SecretVersion;
 import dev.secrets.SecretsClient;
 import dev.secrets.SecretsConfig;
+import dev.secrets.audit.AuditLogVerifier;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -24,19 +27,18 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code secrets demo}: the project's main job, for real, on embedded defaults — a file store with
  * a new master key, an embedded H2 database, a database secret, connections through the
- * {@code jdbc:secrets:} driver, a password rotation in the four steps of the rotation contract, the
- * versions and labels. Every step happens; nothing is simulated. No value is printed.
+ * {@code jdbc:secrets:} driver, a password rotation by the rotation engine with the {@code h2} rotator,
+ * the versions and labels, and the audit trail. Every step happens; nothing is simulated. No value is printed.
  */
 @Command(name = "demo", sortOptions = false, description = {"Run the whole job on embedded defaults, in a fresh folder, and say what each step did:",
         "a file store with a new master key, an H2 database and its secret, connections through jdbc:secrets:h2:…,",
-        "a password rotation, a connection with the new password, the versions and their labels."},
+        "a password rotation, a connection with the new password, the versions and their labels, the audit trail."},
         footer = {"", "Examples:", "  ./secrets demo", "  ./secrets demo --dir /tmp/secrets-demo"})
 final class DemoCommand extends BaseCommand {
     static final String SECRET_ID = "demo/orders-db";
@@ -65,8 +67,9 @@ final class DemoCommand extends BaseCommand {
         Path keyFile = base.resolve("master.key");
         String keyUri = KeyFiles.write(keyFile, random);
         String storeUri = "file:" + base.resolve("store");
+        Path auditLog = base.resolve("audit.log");
         SecretsConfig cfg = SecretsConfig.builder().environment(io().env())
-                .set(SecretsConfig.STORE, storeUri).set(SecretsConfig.KEY, keyUri).build();
+                .set(SecretsConfig.STORE, storeUri).set(SecretsConfig.KEY, keyUri).set(SecretsConfig.AUDIT_LOG, auditLog.toString()).build();
         try (SecretsClient client = root().client(cfg)) {
             String storeId = client.initialize("default");
             say("created a file store in " + base.resolve("store") + " (store ID " + storeId + ") with a new random master key in "
@@ -105,29 +108,24 @@ final class DemoCommand extends BaseCommand {
             props.setProperty(SecretsConfig.KEY, keyUri);
             say("connected through " + secretsUrl + " with user=" + SECRET_ID + ": " + query(secretsUrl, props));
 
-            // 5. Rotate the password: the four steps of the rotation contract.
-            say("rotating the password of 'app' in four steps:");
+            // 5. Rotate the password with the rotation engine and the h2 rotator: the four steps of the contract.
             SecretVersion current = client.refresh(SECRET_ID);
-            String token = UUID.randomUUID().toString();
-            String newPassword = password(32);
-            Map<String, String> next = new LinkedHashMap<>(current.value().fields());
-            next.put("password", newPassword);
-            client.putSecretValue(PutSecretValueRequest.of(SECRET_ID, SecretValue.ofFields(next)).withToken(token).withLabels(Label.PENDING));
-            detail("createSecret: generated a new random password and stored it as version " + token + " labelled PENDING");
-            try (Connection c = DriverManager.getConnection(dbUrl, current.field("username"), current.field("password"));
-                 Statement s = c.createStatement()) {
-                s.execute("ALTER USER app SET PASSWORD '" + newPassword + "'");
+            client.configureRotation(SECRET_ID, RotationSettings.of(H2Rotator.NAME, "rate(30 days)").withParameter(H2Rotator.URL, dbUrl)
+                    .withParameter(RandomPassword.EXCLUDE_CHARACTERS, "'\"\\"));
+            say("set rotation of " + SECRET_ID + ": rotator h2 (ALTER USER … SET PASSWORD as the user itself), every 30 days");
+            String v2 = client.rotateNow(SECRET_ID);
+            say("rotated the password now, in the four steps of the rotation contract (each one as recorded in the audit trail):");
+            java.util.Set<String> done = new java.util.HashSet<>();
+            for (String line : Files.readAllLines(auditLog)) {
+                JsonNode e = JSON.readTree(line);
+                if (v2.equals(e.path("versionId").asText()) && "success".equals(e.path("outcome").asText())) {
+                    done.add(e.path("action").asText());
+                }
             }
-            detail("setSecret:    logged in to H2 as 'app' with the CURRENT password and set the PENDING one (ALTER USER app SET PASSWORD)");
-            SecretVersion pending = client.getSecretValue(dev.secrets.GetSecretValueRequest.of(SECRET_ID).withLabel(Label.PENDING).bypassingCache());
-            try (Connection c = DriverManager.getConnection(dbUrl, pending.field("username"), pending.field("password"))) {
-                c.isValid(5);
-            }
-            detail("testSecret:   logged in to H2 with the PENDING password");
-            client.moveLabel(SECRET_ID, Label.CURRENT, token);
-            client.removeLabel(SECRET_ID, Label.PENDING);
-            newPassword = null;
-            detail("finishSecret: moved CURRENT to version " + token + "; version " + v1 + " is now PREVIOUS");
+            step(done, "createSecret", "generated a new random password and stored it as version " + v2 + " labelled PENDING");
+            step(done, "setSecret", "   logged in to H2 as 'app' with the CURRENT password and set the PENDING one");
+            step(done, "testSecret", "  logged in to H2 with the PENDING password");
+            step(done, "finishSecret", "moved CURRENT to version " + v2 + "; version " + v1 + " is now PREVIOUS");
 
             // 6. The old password is refused; the driver still connects.
             try (Connection c = DriverManager.getConnection(dbUrl, current.field("username"), current.field("password"))) {
@@ -141,9 +139,19 @@ final class DemoCommand extends BaseCommand {
             say("the versions of " + SECRET_ID + " and their labels:");
             Views.versionsText(client.describeSecret(SECRET_ID).versions(), out, "     ");
         }
-        say("audit trail: not shown — the audit log is not part of this build");
+
+        // 8. The audit trail this run left, and its hash chain.
+        AuditLogVerifier.Result verified = AuditLogVerifier.verify(auditLog);
+        say("the audit trail in " + auditLog + " (" + verified.entries() + " entries, hash chain "
+                + (verified.valid() ? "verified" : "BROKEN: " + verified.problem().get()) + "; no values in it):");
+        for (String line : Files.readAllLines(auditLog)) {
+            JsonNode e = JSON.readTree(line);
+            out.printf("     %3d  %-24s  %-22s  %-8s  %s%n", e.path("seq").asInt(), e.path("time").asText().substring(0, 19), e.path("action").asText(),
+                    e.path("outcome").asText(), e.path("secretId").asText("") + (e.hasNonNull("versionId") ? " " + e.path("versionId").asText() : ""));
+        }
         out.printf("done in %.1f s. Everything is in %s; look around with:%n", (System.nanoTime() - started) / 1e9, base);
         out.println("  ./secrets --store " + storeUri + " --key " + keyUri + " describe " + SECRET_ID);
+        out.println("  SECRETS_AUDIT_LOG=" + auditLog + " ./secrets audit verify");
         return Main.OK;
     }
 
@@ -153,6 +161,10 @@ final class DemoCommand extends BaseCommand {
 
     private void detail(String line) {
         out().println("    - " + line);
+    }
+
+    private void step(java.util.Set<String> done, String name, String what) {
+        detail(name + ": " + (done.contains("rotation." + name) ? what.strip() : "NOT RECORDED in the audit trail"));
     }
 
     private String password(int length) {

@@ -23,7 +23,8 @@ import picocli.CommandLine.ScopeType;
                 "", "Exit status: 0 success, 1 error, 2 wrong usage, 4 secret not found."},
         subcommands = {InitCommand.class, CreateCommand.class, PutCommand.class, GetCommand.class, DescribeCommand.class,
                 ListCommand.class, VersionsCommand.class, LabelCommand.class, DeleteCommand.class, RestoreCommand.class,
-                PurgeCommand.class, KeysCommand.class, RewrapCommand.class, ExecCommand.class, DemoCommand.class,
+                PurgeCommand.class, RotationCommand.class, RotateCommand.class, RandomPasswordCommand.class, KeysCommand.class,
+                RewrapCommand.class, AuditCommand.class, ExecCommand.class, DemoCommand.class,
                 CompletionCommand.class, CommandLine.HelpCommand.class})
 final class SecretsCommand implements Runnable {
     final Io io;
@@ -80,7 +81,6 @@ final class SecretsCommand implements Runnable {
     SecretsClient client(SecretsConfig cfg) {
         SecretsClient.Builder b = SecretsClient.builder().config(cfg).environment(io.env()::get)
                 .principal(cfg.get(SecretsConfig.PRINCIPAL).orElse("cli:" + System.getProperty("user.name", "unknown")));
-        Audit.addSinks(b, cfg);
         return b.build();
     }
 

@@ -78,25 +78,30 @@ final class Views {
         put(n, "lastAccessed", d.lastAccessed());
         put(n, "lastRotated", d.lastRotated());
         put(n, "deletionDate", d.deletionDate());
-        RotationDescription r = d.rotation();
-        if (r == null) {
+        if (d.rotation() == null) {
             n.putNull("rotation");
         } else {
-            ObjectNode rn = n.putObject("rotation");
-            rn.put("rotator", r.rotator());
-            rn.put("schedule", r.schedule());
-            ObjectNode p = rn.putObject("parameters");
-            new TreeMap<>(r.parameters()).forEach(p::put);
-            rn.put("enabled", r.enabled());
-            put(rn, "nextRotation", r.nextRotation());
-            put(rn, "lastAttempt", r.lastAttempt());
-            rn.put("lastOutcome", r.lastOutcome());
-            rn.put("failedStep", r.failedStep());
-            rn.put("lastError", r.lastError());
-            rn.put("pendingVersion", r.pendingVersion());
+            n.set("rotation", rotationJson(d.rotation()));
         }
         n.set("versions", versionsJson(d.versions()));
         return n;
+    }
+
+    static ObjectNode rotationJson(RotationDescription r) {
+        ObjectNode rn = F.objectNode();
+        rn.put("rotator", r.rotator());
+        rn.put("schedule", r.schedule());
+        rn.put("zone", r.zone());
+        ObjectNode p = rn.putObject("parameters");
+        new TreeMap<>(r.parameters()).forEach(p::put);
+        rn.put("enabled", r.enabled());
+        put(rn, "nextRotation", r.nextRotation());
+        put(rn, "lastAttempt", r.lastAttempt());
+        rn.put("lastOutcome", r.lastOutcome());
+        rn.put("failedStep", r.failedStep());
+        rn.put("lastError", r.lastError());
+        rn.put("pendingVersion", r.pendingVersion());
+        return rn;
     }
 
     static void describeText(SecretDescription d, PrintStream out) {
@@ -114,7 +119,7 @@ final class Views {
             row(out, "rotation", "not configured");
         } else {
             StringBuilder s = new StringBuilder(r.rotator());
-            s.append(r.schedule() == null ? ", on demand" : ", " + r.schedule());
+            s.append(r.schedule() == null ? ", on demand" : ", " + r.schedule() + (r.zone() == null ? "" : " " + r.zone()));
             if (!r.enabled()) {
                 s.append(", disabled");
             }

@@ -35,10 +35,17 @@ class DemoCommandIT {
                 .contains(" 2. created an embedded H2 database jdbc:h2:file:")
                 .contains(" 3. stored the database credentials as secret demo/orders-db (kind database)")
                 .containsPattern(" 4\\. connected through jdbc:secrets:h2:file:\\S+ with user=demo/orders-db: logged in as APP, 3 orders")
-                .contains("    - createSecret: ").contains("    - setSecret: ").contains("    - testSecret: ").contains("    - finishSecret: ")
-                .containsPattern(" 6\\. the database now refuses the old password \\(SQLState 28000\\)")
-                .containsPattern(" 7\\. connected again through .* now with the new password: logged in as APP, 3 orders")
+                .contains(" 5. set rotation of demo/orders-db: rotator h2")
+                .containsPattern("    - createSecret: generated a new random password and stored it as version \\S+ labelled PENDING")
+                .contains("    - setSecret: logged in to H2 as 'app' with the CURRENT password and set the PENDING one")
+                .contains("    - testSecret: logged in to H2 with the PENDING password")
+                .containsPattern("    - finishSecret: moved CURRENT to version \\S+; version \\S+ is now PREVIOUS")
+                .doesNotContain("NOT RECORDED")
+                .containsPattern(" 7\\. the database now refuses the old password \\(SQLState 28000\\)")
+                .containsPattern(" 8\\. connected again through .* now with the new password: logged in as APP, 3 orders")
                 .containsPattern("\\S{36}  CURRENT ").containsPattern("\\S{36}  PREVIOUS ")
+                .containsPattern("10\\. the audit trail in \\S+ \\(\\d+ entries, hash chain verified; no values in it\\)")
+                .containsPattern("rotation\\.finishSecret +success")
                 .contains("done in ");
 
         Path run;

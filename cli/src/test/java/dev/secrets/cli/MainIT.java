@@ -259,4 +259,54 @@ class MainIT {
     void completion_printsABashScript() {
         assertThat(ok("completion").out()).contains("complete").contains("secrets").contains("rewrap");
     }
+
+    @Test
+    void rotationSetThenRotateNow_makesANewCurrentAndRecordsTheSettings() throws IOException {
+        ok("create", "it/rotated", "--kind", "database", "--json", "{\"username\":\"u\",\"password\":\"" + CANARY + "\"}");
+        JsonNode set = json(ok("rotation", "it/rotated", "--rotator", "random-password", "--schedule", "rate(30 days)",
+                "--param", "passwordLength=40", "--json"));
+        assertThat(set.path("rotation").path("rotator").asText()).isEqualTo("random-password");
+        assertThat(set.path("rotation").path("nextRotation").asText()).isNotBlank();
+
+        CliProcess.Result rotated = ok("rotate", "it/rotated");
+        assertThat(rotated.out()).startsWith("rotated it/rotated: version ").contains("is CURRENT");
+        String newPassword = ok("get", "it/rotated", "--field", "password").out().strip();
+        assertThat(newPassword).hasSize(40).isNotEqualTo(CANARY);
+        assertThat(ok("get", "it/rotated", "--label", "PREVIOUS", "--field", "password").out()).isEqualTo(CANARY + "\n");
+
+        JsonNode d = json(ok("describe", "it/rotated", "--json"));
+        assertThat(d.path("rotation").path("lastOutcome").asText()).isEqualTo("succeeded");
+        assertThat(d.path("rotation").path("parameters").path("passwordLength").asText()).isEqualTo("40");
+        assertThat(ok("rotation", "run-due").out()).isEqualTo("no rotation was due\n");
+        assertThat(fails(2, "rotation", "it/rotated").err()).contains("--rotator");
+        ok("create", "it/not-rotated", "--value", CANARY);
+        assertThat(fails(1, "rotate", "it/not-rotated").err()).contains("it/not-rotated");
+    }
+
+    @Test
+    void randomPassword_followsTheOptions() {
+        String p = ok("random-password", "--length", "50", "--exclude-punctuation", "--exclude-numbers").out();
+        assertThat(p.strip()).hasSize(50).matches("[A-Za-z]+");
+        fails(2, "random-password", "--length", "0");
+    }
+
+    @Test
+    void auditVerify_acceptsTheLogAndReportsAnAlteredLine() throws IOException {
+        Path log = dir.resolve("audit.jsonl");
+        CliProcess audited = new CliProcess(dir).env("SECRETS_STORE", "file:store").env("SECRETS_KEY", "file:master.key")
+                .env("SECRETS_AUDIT_LOG", log.toString());
+        assertThat(audited.run("create", "it/audited", "--value", CANARY).status()).isZero();
+        assertThat(audited.run("get", "it/audited").status()).isZero();
+        CliProcess.Result verified = record("audit", audited.run("audit", "verify"));
+        assertThat(verified.status()).as(verified.toString()).isZero();
+        assertThat(verified.out()).contains("is intact: 2 entries");
+        assertThat(Files.readString(log)).doesNotContain(CANARY).contains("secret.create").contains("secret.read");
+
+        Files.writeString(log, Files.readString(log).replace("secret.read", "secret.zzzz"));
+        CliProcess.Result broken = record("audit", audited.run("audit", "verify", "--json"));
+        assertThat(broken.status()).isEqualTo(1);
+        assertThat(json(broken).path("valid").asBoolean()).isFalse();
+        assertThat(json(broken).path("line").asInt()).isEqualTo(2);
+        assertOneClearLine(broken);
+    }
 }

@@ -45,7 +45,8 @@ class SecretsCommandTest {
     void everyCommandOfTheContract_exists() {
         List<String> commands = leafCommands(SecretsCommand.commandLine(new Io(System.in, System.out, System.err, Map.of(), false)), "");
         assertThat(commands).contains("init", "create", "put", "get", "describe", "list", "versions", "label", "delete", "restore",
-                "keys generate", "keys rotate", "rewrap", "exec", "demo", "completion");
+                "keys generate", "keys rotate", "rewrap", "exec", "demo", "completion", "rotation", "rotate", "rotation run-due",
+                "random-password", "audit verify");
     }
 
     @Test

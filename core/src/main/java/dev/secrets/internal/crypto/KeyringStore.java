@@ -53,9 +53,9 @@ public final class KeyringStore {
     }
 
     /**
-     * Checks that this client holds a root for {@code keyName}, before anything is written.
+     * Checks, without I/O, that this client holds a root for {@code keyName}.
      *
-     * @throws MissingMasterKeyException naming the setting that configures it
+     * @throws MissingMasterKeyException naming the key and how to configure it
      */
     public void requireRoot(String keyName) {
         root(keyName);
