@@ -37,7 +37,7 @@ class H2RotatorTest {
 
     @BeforeEach
     void databaseAndSecret() throws SQLException {
-        url = "jdbc:h2:mem:" + dir.getFileName() + ";DB_CLOSE_DELAY=-1";
+        url = "jdbc:h2:mem:" + dir.getFileName(); // kept open by keepAlive; DB_CLOSE_DELAY would need admin rights
         keepAlive = DriverManager.getConnection(url, "sa", "admin-pw");
         try (Statement s = keepAlive.createStatement()) {
             s.execute("CREATE USER app PASSWORD 'first-pw'");
