@@ -175,6 +175,20 @@ class RotationEngineTest {
     }
 
     @Test
+    void aPendingVersionThatIsNotCurrent_isAdoptedAsTheRotationInProgress() {
+        createDatabaseSecret("app/db");
+        client.configureRotation("app/db", RotationSettings.of("flaky", null));
+        String staged = client.putSecretValue(dev.secrets.PutSecretValueRequest.of("app/db",
+                SecretValue.ofFields(Map.of("username", "app", "password", "staged-by-an-operator"))).withLabels(Label.PENDING));
+
+        String token = client.rotateNow("app/db");
+
+        assertThat(token).isEqualTo(staged);
+        assertThat(client.refresh("app/db").field("password")).isEqualTo("staged-by-an-operator");
+        assertThat(client.describeSecret("app/db").versions()).hasSize(2);
+    }
+
+    @Test
     void crashAfterAStep_leavesTheLeaseTaken_andAnotherClientResumesOnceItExpires() {
         createDatabaseSecret("app/db");
         String before = client.getSecretValue("app/db").versionId();
