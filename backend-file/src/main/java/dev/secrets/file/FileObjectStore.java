@@ -40,7 +40,8 @@ import java.util.stream.Stream;
  */
 public final class FileObjectStore implements ObjectStore {
     static final int MAX_SEGMENT = 200;
-    private static final String TMP_PREFIX = ".tmp-";
+    /** Temporary files start with '^', which keys never contain: a secret ID segment like ".tmp-x" is a valid key. */
+    private static final String TMP_PREFIX = "^tmp-";
     private static final Set<PosixFilePermission> DIR_PERMS = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> FILE_PERMS = PosixFilePermissions.fromString("rw-------");
 

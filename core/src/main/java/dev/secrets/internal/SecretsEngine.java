@@ -444,6 +444,11 @@ public final class SecretsEngine implements AutoCloseable {
     }
 
     public Page<SecretDescription> list(ListSecretsRequest req) {
+        return list(req, false);
+    }
+
+    /** {@code includeExpired}: also secrets past their recovery window that are not purged yet (for purge and re-wrap). */
+    private Page<SecretDescription> list(ListSecretsRequest req, boolean includeExpired) {
         Optional<String> storeId = identity.existing();
         if (storeId.isEmpty()) {
             return new Page<>(List.of(), null);
@@ -462,6 +467,9 @@ public final class SecretsEngine implements AutoCloseable {
                     continue;
                 }
                 String id = k.substring(SECRETS.length(), k.length() - 18);
+                if (!id.startsWith(req.prefix())) {
+                    continue; // prefix "a/" also matches the keys of secret "a" (secrets/a/~…)
+                }
                 latest.merge(id, k, (a, b) -> RecordLog.generationOf(a) >= RecordLog.generationOf(b) ? a : b);
                 lastKey.put(id, k);
             }
@@ -473,7 +481,7 @@ public final class SecretsEngine implements AutoCloseable {
                 String id = ids.get(i);
                 SecretRecord r = page.truncated() && ids.size() == 1
                         ? loadListed(id) : readForList(id, latest.get(id), storeId.get());
-                if (r == null || !matches(r, req, now)) {
+                if (r == null || !matches(r, req, now, includeExpired)) {
                     continue;
                 }
                 out.add(describe(r, null));
@@ -522,9 +530,9 @@ public final class SecretsEngine implements AutoCloseable {
         return log.parse(SECRETS + id, key, bytes);
     }
 
-    private boolean matches(SecretRecord r, ListSecretsRequest req, Instant now) {
+    private boolean matches(SecretRecord r, ListSecretsRequest req, Instant now, boolean includeExpired) {
         if (r.deletionDate != null) {
-            if (!now.isBefore(Instant.parse(r.deletionDate)) || !req.includeScheduledForDeletion()) {
+            if ((!includeExpired && !now.isBefore(Instant.parse(r.deletionDate))) || !req.includeScheduledForDeletion()) {
                 return false;
             }
         }
@@ -937,7 +945,10 @@ public final class SecretsEngine implements AutoCloseable {
         return purged;
     }
 
-    /** Every secret's description (all pages). */
+    /**
+     * Every secret's description (all pages). With {@code includeScheduledForDeletion}, also those
+     * scheduled for deletion, including those past their recovery window that are not purged yet.
+     */
     public List<SecretDescription> allSecrets(boolean includeScheduledForDeletion) {
         List<SecretDescription> all = new ArrayList<>();
         ListSecretsRequest req = ListSecretsRequest.all();
@@ -945,7 +956,7 @@ public final class SecretsEngine implements AutoCloseable {
             req = req.includingScheduledForDeletion();
         }
         while (true) {
-            Page<SecretDescription> p = list(req);
+            Page<SecretDescription> p = list(req, includeScheduledForDeletion);
             all.addAll(p.items());
             if (p.nextToken() == null) {
                 return all;
