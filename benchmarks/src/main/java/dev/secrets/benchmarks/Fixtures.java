@@ -48,6 +48,15 @@ final class Fixtures {
                 .cacheMaxSize(1024);
     }
 
+    /**
+     * Where benchmarks keep data that is slow to make and may be reused between runs: the system
+     * property {@code secrets.bench.data}, else {@code secrets-bench-data} in the temporary directory.
+     */
+    static Path dataDir() {
+        String dir = System.getProperty("secrets.bench.data");
+        return dir != null ? Path.of(dir) : Path.of(System.getProperty("java.io.tmpdir"), "secrets-bench-data");
+    }
+
     /** A fresh directory under the system temporary directory. */
     static Path tempDir(String name) {
         try {
