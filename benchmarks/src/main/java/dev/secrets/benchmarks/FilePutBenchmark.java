@@ -60,14 +60,12 @@ public class FilePutBenchmark {
     }
 
     /** A file store in a temporary directory with a client on it. */
-    @State(Scope.Thread)
-    public static class Store {
+    abstract static class Store {
         Path dir;
         SecretsClient client;
         SecretValue value;
 
-        @Setup(Level.Trial)
-        public void open() {
+        void open() {
             dir = Fixtures.tempDir("put");
             client = Fixtures.client("file:" + dir);
             value = value();
@@ -80,29 +78,35 @@ public class FilePutBenchmark {
         }
     }
 
-    /** A secret with exactly one version, new before each operation. */
+    /** A store, and a secret with exactly one version, new before each operation. */
     @State(Scope.Thread)
-    public static class FreshSecret {
+    public static class FreshSecret extends Store {
         int n;
         String id;
 
+        @Setup(Level.Trial)
+        public void setUp() {
+            open();
+        }
+
         @Setup(Level.Invocation)
-        public void create(Store store) {
+        public void create() {
             id = String.format(Locale.ROOT, "fresh-%08d", n++);
-            store.client.createSecret(CreateSecretRequest.of(id, SecretKind.GENERIC, store.value));
+            client.createSecret(CreateSecretRequest.of(id, SecretKind.GENERIC, value));
         }
     }
 
-    /** A secret that keeps 100 versions. */
+    /** A store, and a secret that keeps 100 versions. */
     @State(Scope.Thread)
-    public static class FullSecret {
+    public static class FullSecret extends Store {
         String id = "full";
 
         @Setup(Level.Trial)
-        public void fill(Store store) {
-            store.client.createSecret(CreateSecretRequest.of(id, SecretKind.GENERIC, store.value));
+        public void setUp() {
+            open();
+            client.createSecret(CreateSecretRequest.of(id, SecretKind.GENERIC, value));
             for (int i = 1; i < 100; i++) {
-                store.client.putSecretValue(id, store.value);
+                client.putSecretValue(id, value);
             }
         }
     }
@@ -148,13 +152,13 @@ public class FilePutBenchmark {
     }
 
     @Benchmark
-    public String putSecondVersion(Store store, FreshSecret secret) {
-        return store.client.putSecretValue(secret.id, store.value);
+    public String putSecondVersion(FreshSecret secret) {
+        return secret.client.putSecretValue(secret.id, secret.value);
     }
 
     @Benchmark
-    public String putAtMaxVersions(Store store, FullSecret secret) {
-        return store.client.putSecretValue(secret.id, store.value);
+    public String putAtMaxVersions(FullSecret secret) {
+        return secret.client.putSecretValue(secret.id, secret.value);
     }
 
     @Benchmark
