@@ -82,7 +82,7 @@ public final class KeyringStore {
     public Keyring rotate(String storeId, String keyName) {
         RootKey root = root(keyName);
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            Optional<RecordLog.Entry> current = log.read(logName(keyName));
+            Optional<RecordLog.Entry> current = read(keyName);
             Map<Integer, byte[]> materials = new HashMap<>();
             Map<Integer, Instant> created = new HashMap<>();
             Argon2.Params kdf = null;
@@ -111,7 +111,7 @@ public final class KeyringStore {
     private Keyring load(String storeId, String keyName, boolean create) {
         RootKey root = root(keyName);
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            Optional<RecordLog.Entry> current = log.read(logName(keyName));
+            Optional<RecordLog.Entry> current = read(keyName);
             if (current.isPresent()) {
                 Decoded d = decode(storeId, keyName, root, current.get());
                 Map<Integer, Keyring.Version> versions = new HashMap<>();
@@ -130,6 +130,15 @@ public final class KeyringStore {
             log.append(logName(keyName), null, payload); // lost race: another process created it; re-read
         }
         throw new ConflictException("could not load master key '" + keyName + "': too many concurrent changes");
+    }
+
+    private Optional<RecordLog.Entry> read(String keyName) {
+        try {
+            return log.read(logName(keyName));
+        } catch (RecordLog.CorruptRecordException e) {
+            throw new dev.secrets.SecretTamperedException("the keyring of master key '" + keyName
+                    + "' is damaged or was altered (" + e.getMessage() + ")", e);
+        }
     }
 
     private RootKey root(String keyName) {

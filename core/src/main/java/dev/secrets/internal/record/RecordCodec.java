@@ -2,6 +2,7 @@ package dev.secrets.internal.record;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.secrets.MissingMasterKeyException;
 import dev.secrets.SecretTamperedException;
 import dev.secrets.SecretsException;
 import dev.secrets.internal.crypto.Hmac;
@@ -73,7 +74,17 @@ public final class RecordCodec {
     public static SecretRecord decode(String secretId, long generation, byte[] payload, String storeId,
                                       BiFunction<String, Integer, Keyring.Version> keys) {
         Header header = header(secretId, payload);
-        Keyring.Version key = keys.apply(header.keyName(), header.keyVersion());
+        Keyring.Version key;
+        try {
+            key = keys.apply(header.keyName(), header.keyVersion());
+        } catch (MissingMasterKeyException e) {
+            // The header is not authenticated: a key name the record body does not carry is damage, not a missing key.
+            if (!header.keyName().equals(unverifiedKeyName(payload))) {
+                throw tampered(secretId, new IOException("the header names master key '" + header.keyName()
+                        + "', the record another", e));
+            }
+            throw e;
+        }
         int nl = newline(payload);
         byte[] body = Arrays.copyOfRange(payload, nl + 1, payload.length);
         try {
@@ -105,6 +116,15 @@ public final class RecordCodec {
             return r;
         } catch (IOException e) {
             throw tampered(secretId, e);
+        }
+    }
+
+    private static String unverifiedKeyName(byte[] payload) {
+        int nl = newline(payload);
+        try {
+            return Json.MAPPER.readTree(Arrays.copyOfRange(payload, nl + 1, payload.length)).path("keyName").asText(null);
+        } catch (IOException e) {
+            return null;
         }
     }
 

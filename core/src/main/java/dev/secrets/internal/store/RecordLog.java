@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.zip.CRC32C;
 
 /**
  * Compare-and-set over an {@link ObjectStore} that can only create-if-absent.
@@ -25,7 +26,8 @@ import java.util.Optional;
  * are deleted once a newer one is acknowledged (compaction), so a read is always one list and one
  * get, whatever the number of writes.
  *
- * <p>Object layout: one JSON line {@code {"g":N,"l":"<base64 lineage>"}}, then the payload bytes.
+ * <p>Object layout: one JSON line {@code {"g":N,"l":"<base64 lineage>","c":"<CRC-32C of the lineage, hex>"}}, then
+ * the payload bytes.
  * Thread-safe; holds no lock.
  */
 public final class RecordLog {
@@ -190,12 +192,20 @@ public final class RecordLog {
     }
 
     private static byte[] frame(long generation, byte[] lineage, byte[] payload) {
-        byte[] head = ("{\"g\":" + generation + ",\"l\":\"" + Base64.getEncoder().encodeToString(lineage) + "\"}\n")
+        byte[] head = ("{\"g\":" + generation + ",\"l\":\"" + Base64.getEncoder().encodeToString(lineage) + "\",\"c\":\""
+                + checksum(lineage) + "\"}\n")
                 .getBytes(StandardCharsets.US_ASCII);
         byte[] out = new byte[head.length + payload.length];
         System.arraycopy(head, 0, out, 0, head.length);
         System.arraycopy(payload, 0, out, head.length, payload.length);
         return out;
+    }
+
+    /** The payload is authenticated by its owner (MAC, AEAD); the lineage is checked here so damage to it is noticed too. */
+    private static String checksum(byte[] lineage) {
+        CRC32C crc = new CRC32C();
+        crc.update(lineage);
+        return String.format("%08x", crc.getValue());
     }
 
     /** Parses an object of log {@code name} read at {@code key} (for callers that listed and got it themselves). */
@@ -214,11 +224,13 @@ public final class RecordLog {
             }
             String head = new String(bytes, 0, nl, StandardCharsets.US_ASCII);
             String prefix = "{\"g\":" + generation + ",\"l\":\"";
-            if (!head.startsWith(prefix) || !head.endsWith("\"}")) {
+            int check = head.lastIndexOf("\",\"c\":\"");
+            if (!head.startsWith(prefix) || !head.endsWith("\"}") || check < prefix.length()) {
                 throw new IllegalArgumentException("frame does not match its key");
             }
-            byte[] lineage = Base64.getDecoder().decode(head.substring(prefix.length(), head.length() - 2));
-            if (lineage.length == 0 || lineage.length % ID_BYTES != 0 || lineage.length > LINEAGE * ID_BYTES) {
+            byte[] lineage = Base64.getDecoder().decode(head.substring(prefix.length(), check));
+            if (lineage.length == 0 || lineage.length % ID_BYTES != 0 || lineage.length > LINEAGE * ID_BYTES
+                    || !head.substring(check + 7, head.length() - 2).equals(checksum(lineage))) {
                 throw new IllegalArgumentException("bad lineage");
             }
             return new Entry(generation, lineage, Arrays.copyOfRange(bytes, nl + 1, bytes.length));
@@ -228,7 +240,7 @@ public final class RecordLog {
     }
 
     /** An object of the log whose framing is damaged. */
-    public static final class CorruptRecordException extends RuntimeException {
+    public static final class CorruptRecordException extends dev.secrets.SecretsException {
         private static final long serialVersionUID = 1L;
         private final String name;
 

@@ -1,0 +1,190 @@
+package dev.secrets.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.secrets.CreateSecretRequest;
+import dev.secrets.ListSecretsRequest;
+import dev.secrets.Page;
+import dev.secrets.SecretDescription;
+import dev.secrets.SecretKind;
+import dev.secrets.SecretValue;
+import dev.secrets.SecretsClient;
+import dev.secrets.SecretsConfig;
+import dev.secrets.s3.testing.RequestCounter;
+import dev.secrets.s3.testing.S3ProxyServer;
+import dev.secrets.spi.ObjectStore;
+import dev.secrets.testing.InMemoryObjectStore;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What reads cost in S3 requests, counted by an SDK execution interceptor on a real s3proxy: a
+ * cached read sends nothing; a cold read sends the same small number of requests whether the store
+ * holds 1 or 500 secrets and the secret 1 or 50 versions; listing pages through the bucket.
+ */
+class S3RequestCountTest {
+    private static final byte[] KEY = key();
+    private static final String TARGET = "prod/app-db";
+    private static S3ProxyServer s3;
+    private static String oneSecret;
+    private static String manySecrets;
+    private static String manyVersions;
+    private static final List<String> REPORT = new ArrayList<>();
+
+    @BeforeAll
+    static void seedBuckets() throws Exception {
+        s3 = S3ProxyServer.shared();
+        oneSecret = seed(1, 1);
+        manySecrets = seed(500, 1);
+        manyVersions = seed(1, 50);
+    }
+
+    @AfterAll
+    static void report() {
+        REPORT.forEach(System.out::println);
+    }
+
+    private static byte[] key() {
+        byte[] k = new byte[32];
+        Arrays.fill(k, (byte) 7);
+        return k;
+    }
+
+    private static SecretsConfig isolated() {
+        return SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build();
+    }
+
+    /** A bucket with {@code secrets} secrets (one of them {@link #TARGET}) of {@code versions} versions each. */
+    private static String seed(int secrets, int versions) throws Exception {
+        // Written in memory by the real engine, then copied object by object: same bytes, same store
+        // identity, without thousands of sequential compare-and-set round trips.
+        InMemoryObjectStore mem = new InMemoryObjectStore();
+        try (SecretsClient writer = SecretsClient.builder().config(isolated()).store(mem).masterKey("default", KEY).build()) {
+            for (int i = 0; i < secrets; i++) {
+                String id = i == 0 ? TARGET : String.format("team%02d/svc-%04d", i % 7, i);
+                writer.createSecret(CreateSecretRequest.of(id, SecretKind.GENERIC, SecretValue.ofText("v0-" + i)));
+                for (int v = 1; v < versions; v++) {
+                    writer.putSecretValue(id, SecretValue.ofText("v" + v + "-" + i));
+                }
+            }
+        }
+        String uri = s3.newStoreUri();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try (S3ObjectStore target = s3.storeBuilder(uri).build()) {
+            List<Future<Boolean>> puts = new ArrayList<>();
+            for (String k : mem.keys()) {
+                if (!k.startsWith("access/")) {
+                    byte[] bytes = mem.get(k).orElseThrow();
+                    puts.add(pool.submit(() -> target.putIfAbsent(k, bytes)));
+                }
+            }
+            for (Future<Boolean> f : puts) {
+                assertThat(f.get()).isTrue();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        return uri;
+    }
+
+    private static SecretsClient coldClient(String uri, RequestCounter counter) {
+        ObjectStore store = s3.storeBuilder(uri).addInterceptor(counter).build();
+        return SecretsClient.builder().config(isolated()).store(store).masterKey("default", KEY).build();
+    }
+
+    /** [first cold read in a new process, a later cold read (cache bypassed) in the same process]. */
+    private static List<Map<String, Integer>> coldReads(String uri, String label) {
+        RequestCounter counter = new RequestCounter();
+        try (SecretsClient client = coldClient(uri, counter)) {
+            assertThat(client.getSecretValue(TARGET).text()).startsWith("v");
+            Map<String, Integer> first = counter.snapshot();
+            counter.reset();
+            client.refresh(TARGET);
+            Map<String, Integer> later = counter.snapshot();
+            REPORT.add("cold read, " + label + ": first in process " + first + ", later " + later);
+            return List.of(first, later);
+        }
+    }
+
+    private static Map<String, Integer> withoutAccessMarker(Map<String, Integer> counts) {
+        Map<String, Integer> out = new java.util.TreeMap<>(counts);
+        out.keySet().removeIf(k -> k.endsWith("(access)"));
+        return out;
+    }
+
+    private static Map<String, Integer> accessMarker(Map<String, Integer> counts) {
+        Map<String, Integer> out = new java.util.TreeMap<>(counts);
+        out.keySet().removeIf(k -> !k.endsWith("(access)"));
+        return out;
+    }
+
+    @Test
+    void aCachedRead_makesNoRequest() {
+        RequestCounter counter = new RequestCounter();
+        try (SecretsClient client = coldClient(oneSecret, counter)) {
+            client.getSecretValue(TARGET);
+            counter.reset();
+            for (int i = 0; i < 100; i++) {
+                assertThat(client.getSecretValue(TARGET).text()).isEqualTo("v0-0");
+            }
+            assertThat(counter.total()).isZero();
+            assertThat(counter.attempts()).isZero();
+        }
+    }
+
+    @Test
+    void aColdRead_costsTheSameFewRequests_for1Or500Secrets_and1Or50Versions() {
+        List<Map<String, Integer>> one = coldReads(oneSecret, "1 secret, 1 version");
+        List<Map<String, Integer>> many = coldReads(manySecrets, "500 secrets");
+        List<Map<String, Integer>> versions = coldReads(manyVersions, "1 secret, 50 versions");
+
+        for (List<Map<String, Integer>> other : List.of(many, versions)) {
+            assertThat(withoutAccessMarker(other.get(0))).isEqualTo(withoutAccessMarker(one.get(0)));
+            assertThat(other.get(1)).isEqualTo(one.get(1));
+        }
+        // Once per process: the store identity (GET) and the keyring (LIST + GET); per read: the
+        // record (LIST + GET).
+        assertThat(withoutAccessMarker(one.get(0))).isEqualTo(Map.of("GetObject", 3, "ListObjectsV2", 2));
+        // Once a day per secret and process, core records the last-accessed date: a PUT of an empty
+        // marker (plus a GET when another process already wrote today's), then a LIST to drop older ones.
+        assertThat(accessMarker(one.get(0))).containsEntry("PutObject(access)", 1).containsEntry("ListObjectsV2(access)", 1);
+        assertThat(accessMarker(one.get(0)).values().stream().mapToInt(Integer::intValue).sum()).isLessThanOrEqualTo(3);
+        // A later cold read of the same secret: the record alone.
+        assertThat(one.get(1)).isEqualTo(Map.of("GetObject", 1, "ListObjectsV2", 1));
+    }
+
+    @Test
+    void listingSecrets_pagesThroughTheBucket_oneListPerPage() {
+        RequestCounter counter = new RequestCounter();
+        try (SecretsClient client = coldClient(manySecrets, counter)) {
+            client.describeSecret(TARGET); // the once-per-process reads, not counted below
+            counter.reset();
+            int seen = 0;
+            int pages = 0;
+            String token = null;
+            do {
+                Page<SecretDescription> page = client.listSecrets(ListSecretsRequest.all().withPageSize(100).withNextToken(token));
+                seen += page.items().size();
+                pages++;
+                token = page.nextToken();
+            } while (token != null);
+            assertThat(seen).isEqualTo(500);
+            // 5 full pages, and an empty last one when the 5th ends exactly at the last secret.
+            assertThat(pages).isBetween(5, 6);
+            REPORT.add("list 500 secrets in pages of 100: " + counter.snapshot());
+            // One ListObjectsV2 per page and one GetObject per secret listed (its metadata); no more.
+            assertThat(counter.count("ListObjectsV2")).isEqualTo(pages);
+            assertThat(counter.count("GetObject")).isEqualTo(500);
+            assertThat(counter.total()).isEqualTo(500 + pages);
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package dev.secrets.jdbc.internal;
+
+import dev.secrets.InvalidSecretException;
+import dev.secrets.MissingMasterKeyException;
+import dev.secrets.SecretNotFoundException;
+import dev.secrets.SecretScheduledForDeletionException;
+import dev.secrets.SecretVersion;
+import dev.secrets.SecretsClient;
+import dev.secrets.SecretsException;
+import dev.secrets.ValueType;
+import dev.secrets.jdbc.spi.DatabaseDialect;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Connects through the real driver with credentials from a secret, re-reading the secret and
+ * retrying when the database refuses the login. Thread-safe.
+ */
+public final class Connector {
+    /** Connection property (also a URL parameter) naming the secret; otherwise the {@code user} property does. */
+    public static final String SECRET_ID = "secretId";
+
+    private static final Logger LOG = Logger.getLogger("dev.secrets.jdbc");
+
+    private final Profiles profiles = new Profiles();
+    private final Dialects dialects;
+    private final RealDrivers drivers;
+
+    public Connector(Driver self) {
+        this.dialects = Dialects.load(Connector.class.getClassLoader());
+        this.drivers = new RealDrivers(self);
+    }
+
+    /** Connects; see {@link dev.secrets.jdbc.SecretsDriver} for the contract. */
+    public Connection connect(String url, Properties info) throws SQLException {
+        SecretsUrl parsed = SecretsUrl.parse(url);
+        Properties props = info != null ? info : new Properties();
+        String secretId = firstNonBlank(parsed.secretId(), props.getProperty(SECRET_ID), props.getProperty("user"));
+        if (secretId == null) {
+            throw new SQLException("jdbc:secrets: no secret ID for " + Masking.url(url) + ": set the user (or secretId) property, "
+                    + "or the secretId URL parameter, to the ID of the secret that holds the database credentials", "28000");
+        }
+        Profile profile = profiles.forSettings(Profiles.settingsOf(props));
+        DatabaseDialect dialect = dialects.forSubprotocol(parsed.subprotocol());
+
+        Credentials creds = read(profile, secretId, false);
+        String realUrl = realUrl(parsed, dialect, creds, secretId);
+        Driver driver = drivers.forUrl(parsed.subprotocol(), realUrl);
+        Properties pass = passThrough(props);
+
+        long start = System.nanoTime();
+        long deadline = start + profile.retryBudget().toNanos();
+        int retries = 0;
+        int delays = 0;
+        while (true) {
+            pass.setProperty("user", creds.username);
+            pass.setProperty("password", creds.password);
+            SQLException failure;
+            try {
+                Connection c = driver.connect(realUrl, pass);
+                if (c == null) {
+                    throw new SQLException("jdbc:secrets: the " + parsed.subprotocol() + " driver did not accept " + Masking.url(realUrl), "08001");
+                }
+                if (retries > 0 && LOG.isLoggable(Level.FINE)) {
+                    LOG.fine("connected to " + Masking.url(realUrl) + " with secret '" + secretId + "' version " + creds.versionId
+                            + " after " + retries + " retries");
+                }
+                return c;
+            } catch (SQLException e) {
+                if (!dialect.isLoginFailure(e)) {
+                    throw e;
+                }
+                failure = e;
+            }
+            if (retries >= profile.maxRetries() || System.nanoTime() >= deadline) {
+                throw refused(realUrl, secretId, creds, retries, start, profile, failure);
+            }
+            retries++;
+            Credentials fresh = readAfterFailure(profile, secretId, failure);
+            if (fresh.versionId.equals(creds.versionId)) {
+                // The store has nothing newer: the database may be a moment ahead of (or behind) the store
+                // in a rotation. Wait, then look again.
+                Duration wait = Backoff.delay(++delays);
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw refused(realUrl, secretId, creds, retries - 1, start, profile, failure);
+                }
+                sleep(Math.min(wait.toNanos(), left), failure);
+                fresh = readAfterFailure(profile, secretId, failure);
+            }
+            if (LOG.isLoggable(Level.FINE)) {
+                LOG.fine("login to " + Masking.url(realUrl) + " refused (SQLState " + failure.getSQLState() + "); retry " + retries
+                        + " with secret '" + secretId + "' version " + fresh.versionId);
+            }
+            creds = fresh;
+            if (parsed.endpointForm()) {
+                realUrl = realUrl(parsed, dialect, creds, secretId);
+            }
+        }
+    }
+
+    private static SQLException refused(String realUrl, String secretId, Credentials creds, int retries, long start, Profile p,
+            SQLException last) {
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        return new SQLException("jdbc:secrets: " + Masking.url(realUrl) + " refused the login of user '" + creds.username
+                + "' from secret '" + secretId + "' (version " + creds.versionId + "), also after re-reading the secret from the store: "
+                + retries + " retries in " + ms + " ms (limits: " + Profiles.MAX_RETRIES + "=" + p.maxRetries() + ", "
+                + Profiles.RETRY_BUDGET + "=" + p.retryBudget().toMillis() + "ms); check that the secret's credentials are valid on "
+                + "the database", last.getSQLState(), last.getErrorCode(), last);
+    }
+
+    private static void sleep(long nanos, SQLException failure) throws SQLException {
+        try {
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            SQLException e = new SQLException("jdbc:secrets: interrupted while waiting to retry a refused login", "08001", ie);
+            e.addSuppressed(failure);
+            throw e;
+        }
+    }
+
+    private static Credentials readAfterFailure(Profile profile, String secretId, SQLException failure) throws SQLException {
+        try {
+            return read(profile, secretId, true);
+        } catch (SQLException e) {
+            e.addSuppressed(failure);
+            throw e;
+        }
+    }
+
+    private static Credentials read(Profile profile, String secretId, boolean bypassCache) throws SQLException {
+        SecretVersion v;
+        SecretsClient client = profile.client();
+        try {
+            v = bypassCache ? client.refresh(secretId) : client.getSecretValue(secretId);
+        } catch (InvalidSecretException e) {
+            throw new SQLException("jdbc:secrets: '" + secretId + "' is not a valid secret ID: " + e.getMessage(), "28000", e);
+        } catch (SecretNotFoundException e) {
+            throw new SQLException("jdbc:secrets: secret '" + secretId + "' (named by the user or secretId property) was not found in store "
+                    + profile.store() + ": " + e.getMessage(), "28000", e);
+        } catch (SecretScheduledForDeletionException | MissingMasterKeyException e) {
+            throw new SQLException("jdbc:secrets: cannot read secret '" + secretId + "': " + e.getMessage(), "28000", e);
+        } catch (SecretsException e) {
+            throw new SQLException("jdbc:secrets: cannot read secret '" + secretId + "' from store " + profile.store() + ": "
+                    + e.getMessage(), "08001", e);
+        }
+        if (v.value().type() != ValueType.KEY_VALUE) {
+            throw new SQLException("jdbc:secrets: secret '" + secretId + "' holds " + v.value().type().name().toLowerCase(java.util.Locale.ROOT)
+                    + ", not the key/value fields of database credentials", "28000");
+        }
+        String user = v.value().findField(profile.usernameField()).orElse(null);
+        String password = v.value().findField(profile.passwordField()).orElse(null);
+        if (user == null || password == null) {
+            String field = user == null ? profile.usernameField() : profile.passwordField();
+            String setting = user == null ? Profiles.USERNAME_FIELD : Profiles.PASSWORD_FIELD;
+            throw new SQLException("jdbc:secrets: secret '" + secretId + "' (version " + v.versionId() + ") has no '" + field
+                    + "' field; it has " + v.value().fields().keySet() + " (choose the field with " + setting + ")", "28000");
+        }
+        return new Credentials(user, password, v.versionId(), v.value().findField("host").orElse(null),
+                v.value().findField("port").orElse(null), v.value().findField("dbname").orElse(null));
+    }
+
+    private static String realUrl(SecretsUrl parsed, DatabaseDialect dialect, Credentials creds, String secretId) throws SQLException {
+        if (!parsed.endpointForm()) {
+            return parsed.realUrl();
+        }
+        if (creds.host == null) {
+            throw new SQLException("jdbc:secrets:" + parsed.subprotocol() + " takes host, port and dbname from the secret, but secret '"
+                    + secretId + "' has no 'host' field; add it, or write the host in the URL (jdbc:secrets:" + parsed.subprotocol()
+                    + "://HOST:PORT/DB)", "08001");
+        }
+        return dialect.url(creds.host, creds.port, creds.dbname, parsed.parameters());
+    }
+
+    private static Properties passThrough(Properties info) {
+        Properties out = new Properties();
+        for (String name : info.stringPropertyNames()) {
+            if (!name.startsWith(Profiles.PREFIX) && !name.equals(SECRET_ID) && !name.equals("user") && !name.equals("password")) {
+                out.setProperty(name, info.getProperty(name));
+            }
+        }
+        return out;
+    }
+
+    private static String firstNonBlank(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v.trim();
+            }
+        }
+        return null;
+    }
+
+    /** Credentials read from a secret. No toString: the password must not be printed by accident. */
+    private static final class Credentials {
+        final String username;
+        final String password;
+        final String versionId;
+        final String host;
+        final String port;
+        final String dbname;
+
+        Credentials(String username, String password, String versionId, String host, String port, String dbname) {
+            this.username = username;
+            this.password = password;
+            this.versionId = versionId;
+            this.host = host;
+            this.port = port;
+            this.dbname = dbname;
+        }
+
+        @Override
+        public String toString() {
+            return "Credentials[user=" + username + ", password=****, version=" + versionId + "]";
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package dev.secrets.jdbc.internal;
+
+import dev.secrets.SecretsClient;
+import java.time.Duration;
+
+/**
+ * What connects with one set of {@code secrets.*} connection properties use: the shared client and
+ * the {@code secrets.jdbc.*} settings. Immutable.
+ *
+ * @param client        the client of the store, shared by every profile with the same store settings
+ * @param store         the store URI, for messages
+ * @param usernameField the secret field holding the user name
+ * @param passwordField the secret field holding the password
+ * @param maxRetries    connects retried at most this many times after a refused login
+ * @param retryBudget   and within this time from the first try
+ */
+public record Profile(SecretsClient client, String store, String usernameField, String passwordField, int maxRetries,
+        Duration retryBudget) {
+}

@@ -1,0 +1,76 @@
+package dev.secrets.jdbc.internal;
+
+import dev.secrets.ConfigurationException;
+import dev.secrets.SecretsClient;
+import dev.secrets.SecretsConfig;
+import dev.secrets.SecretsException;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * {@link Profile}s by their explicit {@code secrets.*} connection properties, and clients by the
+ * store settings among them: connections with the same settings share one {@link SecretsClient}
+ * (and so one cache). The rest of the configuration chain (system properties, environment, files)
+ * is read when a profile is first built, then kept. Thread-safe.
+ */
+public final class Profiles {
+    /** Connection properties with this prefix configure the driver and are not given to the real driver. */
+    public static final String PREFIX = "secrets.";
+    public static final String JDBC_PREFIX = "secrets.jdbc.";
+    public static final String USERNAME_FIELD = "secrets.jdbc.username-field";
+    public static final String PASSWORD_FIELD = "secrets.jdbc.password-field";
+    public static final String MAX_RETRIES = "secrets.jdbc.max-retries";
+    public static final String RETRY_BUDGET = "secrets.jdbc.retry-budget";
+
+    private final ConcurrentMap<Map<String, String>, Profile> profiles = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Map<String, String>, SecretsClient> clients = new ConcurrentHashMap<>();
+
+    /** The {@code secrets.*} entries of {@code info}, as text. */
+    public static Map<String, String> settingsOf(Properties info) {
+        Map<String, String> out = new TreeMap<>();
+        for (String name : info.stringPropertyNames()) {
+            if (name.startsWith(PREFIX)) {
+                out.put(name, info.getProperty(name));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The profile for these explicit settings.
+     *
+     * @throws SQLException (SQLState 08001) when the configuration is incomplete or wrong, or the store cannot be opened
+     */
+    public Profile forSettings(Map<String, String> settings) throws SQLException {
+        Profile p = profiles.get(settings);
+        if (p != null) {
+            return p;
+        }
+        try {
+            return profiles.computeIfAbsent(Map.copyOf(settings), this::build);
+        } catch (SecretsException e) {
+            throw new SQLException("jdbc:secrets: could not set up the secrets client: " + e.getMessage(), "08001", e);
+        }
+    }
+
+    private Profile build(Map<String, String> settings) {
+        SecretsConfig config = SecretsConfig.load(settings);
+        String store = config.get(SecretsConfig.STORE).orElse(null);
+        Map<String, String> storeSettings = new TreeMap<>(settings);
+        storeSettings.keySet().removeIf(k -> k.startsWith(JDBC_PREFIX));
+        SecretsClient client = clients.computeIfAbsent(Map.copyOf(storeSettings), k -> SecretsClient.fromConfig(config));
+        String user = config.get(USERNAME_FIELD).orElse("username");
+        String password = config.get(PASSWORD_FIELD).orElse("password");
+        int retries = config.integer(MAX_RETRIES, 8, 0);
+        Duration budget = config.duration(RETRY_BUDGET, Duration.ofSeconds(10));
+        if (budget.isNegative()) {
+            throw new ConfigurationException(RETRY_BUDGET + " must not be negative");
+        }
+        return new Profile(client, store, user, password, retries, budget);
+    }
+}

@@ -1,0 +1,18 @@
+package dev.secrets.jdbc.internal.dialect;
+
+import dev.secrets.jdbc.spi.DatabaseDialect;
+import dev.secrets.jdbc.spi.LoginFailures;
+import java.sql.SQLException;
+
+/** IBM Db2: vendor code -1403 (user name or password incorrect) anywhere in the cause chain. */
+public final class Db2Dialect implements DatabaseDialect {
+    @Override
+    public String subprotocol() {
+        return "db2";
+    }
+
+    @Override
+    public boolean isLoginFailure(SQLException e) {
+        return LoginFailures.errorCodeInChain(e, -1403);
+    }
+}

@@ -1,0 +1,18 @@
+package dev.secrets.jdbc.internal.dialect;
+
+import dev.secrets.jdbc.spi.DatabaseDialect;
+import dev.secrets.jdbc.spi.LoginFailures;
+import java.sql.SQLException;
+
+/** Amazon Redshift: SQLState {@code 28P01}. */
+public final class RedshiftDialect implements DatabaseDialect {
+    @Override
+    public String subprotocol() {
+        return "redshift";
+    }
+
+    @Override
+    public boolean isLoginFailure(SQLException e) {
+        return LoginFailures.sqlStateIs(e, "28P01");
+    }
+}

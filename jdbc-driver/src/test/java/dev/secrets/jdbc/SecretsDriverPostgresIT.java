@@ -1,0 +1,232 @@
+package dev.secrets.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.secrets.testing.PostgresServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The driver against a real PostgreSQL server: plain connects, HikariCP, Flyway, rotation under load. */
+class SecretsDriverPostgresIT {
+    @RegisterExtension
+    static final PostgresServer POSTGRES = PostgresServer.shared();
+
+    private static final AtomicInteger NAMES = new AtomicInteger();
+    private static final String WHO = "SELECT pg_backend_pid()::text, current_user::text";
+
+    private final TestStore store = TestStore.create();
+
+    /** A fresh database and a role owning it, both with names unique to this JVM. */
+    private String database(String role, String password) throws SQLException {
+        String db = "jdbc_" + NAMES.incrementAndGet();
+        POSTGRES.createRole(role, password, true);
+        POSTGRES.createDatabase(db);
+        try (Connection c = POSTGRES.adminConnection(); Statement s = c.createStatement()) {
+            s.execute("ALTER DATABASE " + db + " OWNER TO " + role);
+        }
+        return db;
+    }
+
+    private static String unique(String prefix) {
+        return prefix + "_" + NAMES.incrementAndGet();
+    }
+
+    private static void setPassword(String role, String password) throws SQLException {
+        try (Connection c = POSTGRES.adminConnection(); Statement s = c.createStatement()) {
+            s.execute("ALTER ROLE " + role + " PASSWORD '" + password + "'");
+        }
+    }
+
+    private String secretsUrl(String db) {
+        return "jdbc:secrets:" + POSTGRES.jdbcUrl(db).substring("jdbc:".length());
+    }
+
+    private static String single(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private HikariDataSource pool(String jdbcUrl, String secretId) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        config.setUsername(secretId);
+        store.settings().forEach(config::addDataSourceProperty);
+        config.setMaximumPoolSize(4);
+        config.setConnectionTimeout(20_000);
+        config.setMaxLifetime(30_000);
+        return new HikariDataSource(config);
+    }
+
+    @Test
+    void driverManager_connectsAsTheSecretsUser() throws SQLException {
+        String role = unique("app");
+        String db = database(role, "pw-" + role);
+        store.createDatabaseSecret("pg/" + role, role, "pw-" + role);
+
+        try (Connection c = DriverManager.getConnection(secretsUrl(db), store.props("pg/" + role))) {
+            assertThat(single(c, "SELECT current_user")).isEqualTo(role);
+            assertThat(c.getMetaData().getDatabaseProductName()).isEqualTo("PostgreSQL");
+            assertThat(c.getClass().getName()).startsWith("org.postgresql.");
+        }
+    }
+
+    @Test
+    void endpointForm_takesHostPortAndDbnameFromTheSecret() throws SQLException {
+        String role = unique("endpoint");
+        String db = database(role, "pw-e");
+        store.createDatabaseSecret("pg/endpoint", Map.of("username", role, "password", "pw-e", "engine", "postgres",
+                "host", POSTGRES.host(), "port", String.valueOf(POSTGRES.port()), "dbname", db));
+
+        try (Connection c = DriverManager.getConnection("jdbc:secrets:postgresql?ApplicationName=endpoint-test",
+                store.props("pg/endpoint"))) {
+            assertThat(single(c, "SELECT current_database()")).isEqualTo(db);
+            assertThat(single(c, "SELECT current_setting('application_name')")).isEqualTo("endpoint-test");
+        }
+    }
+
+    @Test
+    void hikari_withOnlyJdbcUrlAndSecretIdAsUsername_servesQueries() throws SQLException {
+        String role = unique("hikari");
+        String db = database(role, "pw-h");
+        store.createDatabaseSecret("pg/hikari", role, "pw-h");
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(secretsUrl(db));
+        config.setUsername("pg/hikari");
+        store.settings().forEach(config::addDataSourceProperty);
+
+        try (HikariDataSource ds = new HikariDataSource(config); Connection c = ds.getConnection()) {
+            assertThat(single(c, "SELECT current_user")).isEqualTo(role);
+        }
+    }
+
+    @Test
+    void flyway_migratesThroughASecretsUrl() throws Exception {
+        String role = unique("flyway");
+        String db = database(role, "pw-f");
+        store.createDatabaseSecret("pg/flyway", role, "pw-f");
+        Path migrations = Files.createTempDirectory("migrations");
+        Files.writeString(migrations.resolve("V1__create_accounts.sql"), "CREATE TABLE accounts (id bigint PRIMARY KEY, name text NOT NULL);");
+        Files.writeString(migrations.resolve("V2__seed.sql"), "INSERT INTO accounts VALUES (1, 'first');");
+
+        // Flyway's own url= setting accepts only URLs of databases it has a plugin for; given a
+        // DataSource on the jdbc:secrets: URL, it recognises PostgreSQL from the real connection.
+        MigrateResult result;
+        try (HikariDataSource ds = pool(secretsUrl(db), "pg/flyway")) {
+            result = Flyway.configure().dataSource(ds).locations("filesystem:" + migrations).load().migrate();
+        }
+
+        assertThat(result.migrationsExecuted).isEqualTo(2);
+        assertThat(result.database).isEqualTo(db);
+        try (Connection c = DriverManager.getConnection(secretsUrl(db), store.props("pg/flyway"))) {
+            assertThat(single(c, "SELECT name FROM accounts WHERE id = 1")).isEqualTo("first");
+            assertThat(single(c, "SELECT tableowner FROM pg_tables WHERE tablename = 'accounts'")).isEqualTo(role);
+        }
+    }
+
+    @Test
+    void rotationUnderLoad_singleUser_losesNoQuery_andNewConnectionsUseEachPassword() throws Exception {
+        String role = unique("single");
+        String db = database(role, "password-0");
+        store.createDatabaseSecret("pg/single", role, "password-0");
+        int rotations = 20;
+
+        try (HikariDataSource ds = pool(secretsUrl(db), "pg/single"); RotationLoad load = new RotationLoad(ds, WHO, 4)) {
+            for (int i = 1; i <= rotations; i++) {
+                Set<String> before = load.connectionsSeen();
+                String password = "password-" + i;
+                // Single-user rotation: the database changes first, the store's CURRENT a moment later; the
+                // pool opens connections in between (soft eviction), which the driver's retries must carry.
+                setPassword(role, password);
+                ds.getHikariPoolMXBean().softEvictConnections();
+                Thread.sleep(150);
+                store.put("pg/single", role, password);
+                load.awaitNewConnection(before, role, Duration.ofSeconds(15));
+                assertOldPasswordRefused(db, role, "password-" + (i - 1));
+            }
+            load.assertNoFailures();
+            assertThat(load.queries()).isGreaterThan(rotations);
+            System.out.println("postgres single-user: " + rotations + " rotations, " + load.queries() + " queries, "
+                    + load.connectionsSeen().size() + " connections, 0 failures");
+        }
+    }
+
+    @Test
+    void rotationUnderLoad_alternatingUsers_losesNoQuery_andNewConnectionsUseEachUser() throws Exception {
+        String roleA = unique("alt_a");
+        String roleB = unique("alt_b");
+        String db = database(roleA, "a-0");
+        POSTGRES.createRole(roleB, "b-0", true);
+        try (Connection c = POSTGRES.adminConnection(db); Statement s = c.createStatement()) {
+            s.execute("GRANT ALL ON DATABASE " + db + " TO " + roleB);
+        }
+        store.createDatabaseSecret("pg/alternating", roleA, "a-0");
+        int rotations = 20;
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(secretsUrl(db));
+        config.setUsername("pg/alternating");
+        store.settings().forEach(config::addDataSourceProperty);
+        // The old user keeps working, so no login fails to trigger a re-read: new connections see a
+        // rotation when the cached value expires. A zero TTL makes that "at once" for the test.
+        config.addDataSourceProperty("secrets.cache.ttl", "0s");
+        config.setMaximumPoolSize(4);
+
+        try (HikariDataSource ds = new HikariDataSource(config); RotationLoad load = new RotationLoad(ds, WHO, 4)) {
+            for (int i = 1; i <= rotations; i++) {
+                Set<String> before = load.connectionsSeen();
+                String next = i % 2 == 0 ? roleA : roleB;
+                String password = next + "-pw-" + i;
+                setPassword(next, password);
+                store.put("pg/alternating", next, password);
+                load.awaitNewConnection(before, next, Duration.ofSeconds(15));
+            }
+            load.assertNoFailures();
+        }
+    }
+
+    @Test
+    void hikariCredentialsProvider_onTheRealUrl_givesEachNewConnectionTheCurrentPassword() throws Exception {
+        String role = unique("provider");
+        String db = database(role, "p-0");
+        store.createDatabaseSecret("pg/provider", role, "p-0");
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(POSTGRES.jdbcUrl(db));
+        config.setCredentialsProvider(new SecretCredentialsProvider(store.admin, "pg/provider"));
+        config.setMaximumPoolSize(4);
+        config.setConnectionTimeout(20_000);
+        int rotations = 5;
+
+        try (HikariDataSource ds = new HikariDataSource(config); RotationLoad load = new RotationLoad(ds, WHO, 4)) {
+            for (int i = 1; i <= rotations; i++) {
+                Set<String> before = load.connectionsSeen();
+                setPassword(role, "p-" + i);
+                store.put("pg/provider", role, "p-" + i);
+                load.awaitNewConnection(before, role, Duration.ofSeconds(15));
+            }
+            load.assertNoFailures();
+        }
+    }
+
+    private static void assertOldPasswordRefused(String db, String role, String oldPassword) {
+        assertThatThrownBy(() -> DriverManager.getConnection(POSTGRES.jdbcUrl(db), role, oldPassword).close())
+                .isInstanceOf(SQLException.class)
+                .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("28P01"));
+    }
+}

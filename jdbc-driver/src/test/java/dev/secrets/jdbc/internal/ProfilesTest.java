@@ -1,0 +1,79 @@
+package dev.secrets.jdbc.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProfilesTest {
+    @TempDir
+    Path dir;
+
+    private final Profiles profiles = new Profiles();
+
+    private Map<String, String> store(String name) throws Exception {
+        Path key = dir.resolve(name + ".key");
+        Files.writeString(key, Base64.getEncoder().encodeToString(new byte[32]));
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        return new HashMap<>(Map.of("secrets.store", "file:" + dir.resolve(name), "secrets.key", "file:" + key));
+    }
+
+    @Test
+    void sameSettings_shareOneClient() throws Exception {
+        Map<String, String> a = store("a");
+
+        assertThat(profiles.forSettings(a).client()).isSameAs(profiles.forSettings(new HashMap<>(a)).client());
+        assertThat(profiles.forSettings(a).client()).isNotSameAs(profiles.forSettings(store("b")).client());
+    }
+
+    @Test
+    void jdbcSettings_makeAnotherProfile_onTheSameClient() throws Exception {
+        Map<String, String> a = store("a");
+        Map<String, String> tuned = new HashMap<>(a);
+        tuned.put(Profiles.MAX_RETRIES, "3");
+        tuned.put(Profiles.RETRY_BUDGET, "2s");
+        tuned.put(Profiles.PASSWORD_FIELD, "pass");
+
+        Profile plain = profiles.forSettings(a);
+        Profile custom = profiles.forSettings(tuned);
+
+        assertThat(custom.client()).isSameAs(plain.client());
+        assertThat(plain.maxRetries()).isEqualTo(8);
+        assertThat(plain.retryBudget()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(plain.usernameField()).isEqualTo("username");
+        assertThat(plain.passwordField()).isEqualTo("password");
+        assertThat(custom.maxRetries()).isEqualTo(3);
+        assertThat(custom.retryBudget()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(custom.passwordField()).isEqualTo("pass");
+    }
+
+    @Test
+    void badSetting_isAnSqlExceptionNamingIt() throws Exception {
+        Map<String, String> bad = store("a");
+        bad.put(Profiles.MAX_RETRIES, "many");
+
+        assertThatThrownBy(() -> profiles.forSettings(bad))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("secrets.jdbc.max-retries");
+    }
+
+    @Test
+    void settingsOf_keepsOnlySecretsProperties() {
+        Properties info = new Properties();
+        info.setProperty("user", "id");
+        info.setProperty("sslmode", "disable");
+        info.setProperty("secrets.store", "file:/x");
+
+        assertThat(Profiles.settingsOf(info)).containsExactly(Map.entry("secrets.store", "file:/x"));
+    }
+}
