@@ -183,6 +183,18 @@ public final class SecretsClient implements AutoCloseable {
 
     // ---------------------------------------------------------------- master keys
 
+    /**
+     * Initializes the store for master key {@code keyName}: creates the store's identity and the
+     * key's keyring if absent, and checks that this client's root key opens it. Idempotent.
+     *
+     * @return the store's ID
+     * @throws MissingMasterKeyException when this client has no root for {@code keyName}
+     * @throws WrongMasterKeyException when the store's keyring was made with another root
+     */
+    public String initialize(String keyName) {
+        return engine.initialize(keyName);
+    }
+
     /** Adds a new version to master key {@code keyName}; new data keys are wrapped by it. Returns its number. */
     public int rotateMasterKey(String keyName) {
         return engine.rotateMasterKey(keyName);

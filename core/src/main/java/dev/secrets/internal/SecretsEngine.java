@@ -1046,6 +1046,25 @@ public final class SecretsEngine implements AutoCloseable {
 
     // ================================================================ master keys
 
+    /**
+     * Creates the store's identity and the keyring of {@code keyName} when they do not exist yet,
+     * and proves that this client's root opens the keyring. Idempotent. Returns the store ID.
+     */
+    public String initialize(String keyName) {
+        Validation.keyName(keyName);
+        try {
+            auditPreflight();
+            keyrings.requireRoot(keyName);
+            String storeId = identity.forWrite();
+            keyrings.forWrite(storeId, keyName);
+            audit("store.init", null, null, keyName, null);
+            return storeId;
+        } catch (RuntimeException e) {
+            audit("store.init", null, null, keyName, e);
+            throw e;
+        }
+    }
+
     public int rotateMasterKey(String keyName) {
         Validation.keyName(keyName);
         try {
