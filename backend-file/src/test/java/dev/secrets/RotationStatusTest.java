@@ -3,7 +3,12 @@ package dev.secrets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.secrets.RotationStatus.Problem;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.secrets.internal.record.RotationState;
+import dev.secrets.internal.rotation.RandomPasswordRotator;
+import dev.secrets.testing.FaultInjectingRotator;
+import dev.secrets.testing.MutableClock;
 import dev.secrets.internal.store.StoreIdentity;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -32,14 +37,15 @@ class RotationStatusTest {
                 .build();
     }
 
+    /** A secret last rotated a day ago on a 30-day schedule, with its rotation state then changed by {@code state}. */
     private static void create(SecretsClient c, String id, String keyName, Consumer<RotationState> state) {
         c.createSecret(CreateSecretRequest.of(id, SecretKind.GENERIC, SecretValue.ofText("v")).withKeyName(keyName));
         String storeId = new StoreIdentity(c.engine().store(), c.engine().clock()).existing().orElseThrow();
         c.engine().mutate(SecretId.of(id), storeId, r -> {
+            r.lastRotated = NOW.minus(Duration.ofDays(1)).toString();
             r.rotation = new RotationState();
             r.rotation.rotator = "random-password";
             r.rotation.schedule = "rate(30 days)";
-            r.rotation.nextRotation = NOW.plus(Duration.ofDays(10)).toString();
             r.rotation.lastOutcome = "succeeded";
             state.accept(r.rotation);
             return r;
@@ -52,7 +58,7 @@ class RotationStatusTest {
         new SecureRandom().nextBytes(paymentsRoot);
         try (SecretsClient c = client("default", defaultRoot); SecretsClient payments = client("payments", paymentsRoot)) {
             create(c, "a/healthy", "default", s -> { });
-            create(c, "b/overdue", "default", s -> s.nextRotation = NOW.minus(Duration.ofHours(3)).toString());
+            create(c, "b/overdue", "default", s -> s.schedule = "rate(21 hours)"); // due 3 hours ago
             create(c, "c/failing", "default", s -> {
                 s.lastOutcome = "failed";
                 s.failedStep = "testSecret";
@@ -83,6 +89,41 @@ class RotationStatusTest {
             assertThat(stuck.pendingVersion()).isEqualTo(pending);
             assertThat(stuck.completedStep()).isEqualTo("createSecret");
             assertThat(c.rotationStatus(Duration.ofHours(4))).extracting(s -> s.id().value()).doesNotContain("b/overdue");
+        }
+    }
+
+    @Test
+    void reflectsWhatTheRotationEngineRecords_failedStepCrashAndOverdue() {
+        new SecureRandom().nextBytes(defaultRoot);
+        MutableClock clock = new MutableClock(NOW);
+        FaultInjectingRotator flaky = new FaultInjectingRotator("flaky", new RandomPasswordRotator());
+        SecretsConfig cfg = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build();
+        try (SecretsClient c = SecretsClient.builder().config(cfg).store("file:" + dir).masterKey("default", defaultRoot).clock(clock)
+                .rotator(flaky).build()) {
+            c.createSecret(CreateSecretRequest.of("app/db", SecretKind.DATABASE,
+                    SecretValue.ofFields(Map.of("username", "app", "password", "old"))));
+            c.configureRotation("app/db", RotationSettings.of("flaky", "rate(1 days)"));
+            assertThat(c.rotationStatus()).isEmpty();
+
+            flaky.failOnceAfter("setSecret");
+            assertThatThrownBy(() -> c.rotateNow("app/db")).isInstanceOf(RotationFailedException.class);
+            RotationStatus failed = c.rotationStatus().get(0);
+            assertThat(failed.problems()).contains(Problem.FAILING);
+            assertThat(failed.failedStep()).isEqualTo("setSecret");
+            assertThat(failed.lastAttempt()).isEqualTo(NOW);
+            assertThat(failed.toString()).doesNotContain("old");
+
+            flaky.crashOnceAfter("testSecret");
+            assertThatThrownBy(() -> c.rotateNow("app/db")).isInstanceOf(FaultInjectingRotator.SimulatedCrash.class);
+            assertThat(c.rotationStatus()).extracting(RotationStatus::problems).as("a live lease: in progress")
+                    .allSatisfy(p -> assertThat(p).doesNotContain(Problem.STUCK));
+            clock.advance(Duration.ofMinutes(11));
+            assertThat(c.rotationStatus().get(0).problems()).contains(Problem.STUCK);
+
+            c.rotateNow("app/db"); // resumes and finishes
+            assertThat(c.rotationStatus()).isEmpty();
+            clock.advance(Duration.ofDays(2));
+            assertThat(c.rotationStatus()).singleElement().satisfies(st -> assertThat(st.problems()).containsExactly(Problem.OVERDUE));
         }
     }
 }

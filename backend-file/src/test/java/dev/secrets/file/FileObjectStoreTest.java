@@ -103,6 +103,38 @@ class FileObjectStoreTest {
     }
 
     @Test
+    void severalStoreInstancesOnOneDirectory_inOneJvm_shareItSafely() throws Exception {
+        Path root = dir.resolve("store");
+        FileObjectStore a = new FileObjectStore(root);
+        FileObjectStore b = new FileObjectStore(dir.resolve("./store"));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                FileObjectStore s = t % 2 == 0 ? a : b;
+                results.add(pool.submit(() -> {
+                    int won = 0;
+                    for (int i = 0; i < 100; i++) {
+                        if (s.putIfAbsent(String.format("k/~%016x", i), new byte[] {1})) {
+                            won++;
+                        }
+                        s.list("k/~", null, 1000);
+                        s.delete(String.format("k/~%016x", Math.max(0, i - 5)));
+                    }
+                    return won;
+                }));
+            }
+            int total = 0;
+            for (java.util.concurrent.Future<Integer> f : results) {
+                total += f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            assertThat(total).isGreaterThanOrEqualTo(100);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void leftoverTemporaryFiles_areNeverListed() throws IOException {
         FileObjectStore s = new FileObjectStore(dir.resolve("store"));
         s.putIfAbsent("a/~0000000000000001", new byte[] {1});

@@ -6,6 +6,7 @@ import dev.secrets.SecretId;
 import dev.secrets.internal.record.RotationState;
 import dev.secrets.internal.record.SecretRecord;
 import dev.secrets.internal.record.VersionEntry;
+import dev.secrets.internal.rotation.RotationEngine;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Optional;
@@ -29,7 +30,11 @@ public final class RotationStatusCheck {
         }
         RotationState s = r.rotation;
         Set<RotationStatus.Problem> problems = EnumSet.noneOf(RotationStatus.Problem.class);
-        Instant next = s == null ? null : instant(s.nextRotation);
+        // The schedule's next date, as the scheduler computes it; a stored date only when there is no schedule to compute from.
+        Instant next = s == null ? null : RotationEngine.nextRotation(r);
+        if (next == null && s != null) {
+            next = instant(s.nextRotation);
+        }
         if (s != null && s.enabled && next != null && next.plusSeconds(graceSeconds).isBefore(now)) {
             problems.add(RotationStatus.Problem.OVERDUE);
         }

@@ -1,5 +1,6 @@
 package dev.secrets.internal;
 
+import dev.secrets.AuditFailedException;
 import dev.secrets.ConflictException;
 import dev.secrets.CreateSecretRequest;
 import dev.secrets.GetSecretValueRequest;
@@ -10,6 +11,7 @@ import dev.secrets.MissingMasterKeyException;
 import dev.secrets.Page;
 import dev.secrets.PutSecretValueRequest;
 import dev.secrets.RotationDescription;
+import dev.secrets.RotationStatus;
 import dev.secrets.SecretDescription;
 import dev.secrets.SecretId;
 import dev.secrets.SecretKind;
@@ -18,8 +20,6 @@ import dev.secrets.SecretScheduledForDeletionException;
 import dev.secrets.SecretTamperedException;
 import dev.secrets.SecretValue;
 import dev.secrets.SecretVersion;
-import dev.secrets.AuditFailedException;
-import dev.secrets.RotationStatus;
 import dev.secrets.SecretsConfig;
 import dev.secrets.SecretsException;
 import dev.secrets.StoreUnavailableException;

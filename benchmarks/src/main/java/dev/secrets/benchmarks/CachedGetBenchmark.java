@@ -1,0 +1,92 @@
+package dev.secrets.benchmarks;
+
+import dev.secrets.CreateSecretRequest;
+import dev.secrets.SecretKind;
+import dev.secrets.SecretValue;
+import dev.secrets.SecretVersion;
+import dev.secrets.SecretsClient;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * A cache hit: {@code client.getSecretValue(id)} of a secret read before, against
+ * {@code ConcurrentHashMap.get} of the same {@link SecretVersion} — the floor a cache can reach.
+ * Both maps hold the same 100 secrets. {@code oneThread} and {@code twoThreads} read the same
+ * secret from one and two threads (the machine has two cores).
+ *
+ * <p>Target: {@code secrets} ≤ 2 × {@code concurrentHashMap}, at 1 and 2 threads.
+ *
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar CachedGetBenchmark}
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+@State(Scope.Benchmark)
+public class CachedGetBenchmark {
+    private static final int SECRETS = 100;
+
+    /** {@code secrets}: the client's cache; {@code concurrentHashMap}: the baseline. */
+    @Param({"secrets", "concurrentHashMap"})
+    public String variant;
+
+    private boolean ours;
+    private SecretsClient client;
+    private ConcurrentHashMap<String, SecretVersion> map;
+    private String id;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        ours = variant.equals("secrets");
+        client = Fixtures.client(new MemoryObjectStore());
+        map = new ConcurrentHashMap<>();
+        for (int i = 0; i < SECRETS; i++) {
+            String name = "bench/app-" + i + "/db";
+            client.createSecret(CreateSecretRequest.of(name, SecretKind.DATABASE, SecretValue.ofFields(Map.of(
+                    "username", "app" + i, "password", "benchmark-password-" + i, "engine", "postgres",
+                    "host", "db.internal", "port", 5432))));
+            map.put(name, client.refresh(name));
+        }
+        id = "bench/app-42/db";
+        if (client.getSecretValue(id) != map.get(id)) {
+            throw new IllegalStateException("the cache should return the very version the baseline map holds");
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        client.close();
+    }
+
+    @Benchmark
+    @Threads(1)
+    public SecretVersion oneThread() {
+        return read();
+    }
+
+    @Benchmark
+    @Threads(2)
+    public SecretVersion twoThreads() {
+        return read();
+    }
+
+    private SecretVersion read() {
+        return ours ? client.getSecretValue(id) : map.get(id);
+    }
+}

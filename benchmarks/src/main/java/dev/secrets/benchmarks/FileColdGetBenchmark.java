@@ -1,0 +1,133 @@
+package dev.secrets.benchmarks;
+
+import dev.secrets.CreateSecretRequest;
+import dev.secrets.SecretKind;
+import dev.secrets.SecretValue;
+import dev.secrets.SecretVersion;
+import dev.secrets.SecretsClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * A cold read from the file store — {@code client.refresh(id)}: list the secret's generations, read
+ * the newest, verify its MAC, unwrap and decrypt {@code CURRENT} — in stores holding 10, 10,000 and
+ * 100,000 secrets (flat IDs {@code app-000042/db}, one database secret each, in one directory level).
+ * Each operation reads the next of 10 secrets spread evenly over the store. The baseline is the same
+ * read with {@code secrets=10}.
+ *
+ * <p>Target: flat, time at 100,000 ≤ 1.5 × time at 10.
+ *
+ * <p>The stores are written once into {@code <data dir>/file-store-N} (see
+ * {@code Fixtures.dataDir()}; {@code benchmarks/run} uses {@code benchmarks/target/bench-data}) and
+ * reused by later runs as long as this build can read them. They are written through a client whose
+ * store writes the file store's layout without fsync (100,000 durable writes take minutes) and read
+ * through the real {@code file:} store. Reading each sampled secret once before the
+ * measurement also records its daily access date, a write the cold path does once per secret and
+ * day.
+ *
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar FileColdGetBenchmark}
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+@State(Scope.Thread)
+public class FileColdGetBenchmark {
+    private static final int SAMPLE = 10;
+    /** Written last into a store directory once it holds every secret. */
+    private static final String COMPLETE = ".complete";
+
+    @Param({"10", "10000", "100000"})
+    public int secrets;
+
+    private Path dir;
+    private SecretsClient client;
+    private String[] ids;
+    private int next;
+
+    static String id(int i) {
+        return String.format(Locale.ROOT, "app-%06d/db", i);
+    }
+
+    static SecretValue value(int i) {
+        return SecretValue.ofFields(Map.of("username", "app" + i, "password", "benchmark-password-" + i,
+                "engine", "postgres", "host", "db-" + i + ".internal", "port", 5432, "dbname", "app"));
+    }
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        dir = Fixtures.dataDir().resolve("file-store-" + secrets);
+        ids = new String[SAMPLE];
+        for (int k = 0; k < SAMPLE; k++) {
+            ids[k] = id((int) ((long) k * secrets / SAMPLE));
+        }
+        if (!Files.exists(dir.resolve(COMPLETE)) || !readable()) {
+            populate();
+        } else {
+            System.out.printf(Locale.ROOT, "%n[setup] reusing the store of %,d secrets in %s%n", secrets, dir);
+        }
+        client = Fixtures.client("file:" + dir);
+        for (int k = 0; k < SAMPLE; k++) {
+            if (!client.refresh(ids[k]).value().field("username").equals("app" + (long) k * secrets / SAMPLE)) {
+                throw new IllegalStateException("read back another secret than written");
+            }
+        }
+    }
+
+    /** Whether the store left by an earlier run can be read by this build. */
+    private boolean readable() {
+        try (SecretsClient c = Fixtures.client("file:" + dir)) {
+            for (String id : ids) {
+                c.refresh(id);
+            }
+            return true;
+        } catch (RuntimeException e) {
+            System.out.printf(Locale.ROOT, "%n[setup] the store in %s is unreadable (%s); writing it again%n", dir, e);
+            return false;
+        }
+    }
+
+    private void populate() throws IOException {
+        Fixtures.deleteTree(dir);
+        Files.createDirectories(dir);
+        long start = System.nanoTime();
+        try (SecretsClient writer = Fixtures.client(new UnsyncedFileStore(dir))) {
+            writer.createSecret(CreateSecretRequest.of(id(0), SecretKind.DATABASE, value(0))); // store identity and keyring
+            IntStream.range(1, secrets).parallel()
+                    .forEach(i -> writer.createSecret(CreateSecretRequest.of(id(i), SecretKind.DATABASE, value(i))));
+        }
+        Files.writeString(dir.resolve(COMPLETE), secrets + " secrets\n");
+        System.out.printf(Locale.ROOT, "%n[setup] wrote %,d secrets to %s in %.1f s%n", secrets, dir, (System.nanoTime() - start) / 1e9);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        client.close();
+    }
+
+    @Benchmark
+    public SecretVersion coldGet() {
+        String id = ids[next];
+        next = next == SAMPLE - 1 ? 0 : next + 1;
+        return client.refresh(id);
+    }
+}
