@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +66,7 @@ class ExecCommandIT {
     }
 
     @Test
-    void sigtermToSecrets_endsTheChildToo() throws Exception {
+    void sigtermToSecrets_endsTheChildToo_andNoValueIsOnACommandLine() throws Exception {
         List<String> cmd = CliProcess.javaCommand();
         cmd.addAll(List.of("exec", "--env", "DB=app/db", "--", "sh", "-c",
                 "trap 'echo child-got-term; exit 3' TERM; echo \"ready $$\"; while :; do sleep 0.05; done"));
@@ -80,6 +81,10 @@ class ExecCommandIT {
         Optional<ProcessHandle> child = ProcessHandle.of(childPid);
         try {
             assertThat(child).isPresent();
+            for (long pid : new long[] {childPid, secrets.pid()}) {
+                String commandLine = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+                assertThat(commandLine).as("command line of process " + pid).contains("sh").doesNotContain(CANARY);
+            }
             secrets.toHandle().destroy(); // SIGTERM to the secrets process only (its streams stay open)
             assertThat(secrets.waitFor(60, TimeUnit.SECONDS)).isTrue();
             try {
