@@ -7,10 +7,8 @@ import dev.secrets.spi.ObjectStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -24,8 +22,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /**
@@ -35,8 +31,7 @@ import java.util.stream.Stream;
  * <p>{@link #putIfAbsent} writes a temporary file in the target directory, forces it to disk,
  * then hard-links it to the final name — {@code link(2)} fails when the name exists, so the
  * create is atomic, and the file appears whole or not at all — and forces the directory.
- * Creating and deleting an entry take a directory's lock exclusively, listing it takes it shared
- * (see {@link #locked}), so a listing is a consistent snapshot of the directory.
+ * No locks are needed: concurrent threads and processes are arbitrated by the file system.
  * Directories are created {@code 0700} and files {@code 0600}. A key segment longer than
  * {@value #MAX_SEGMENT} characters is split into chunks, each but the last ending in {@code ^}
  * (a character keys never contain), so file names stay under the 255-byte limit.
@@ -47,24 +42,11 @@ public final class FileObjectStore implements ObjectStore {
     static final int MAX_SEGMENT = 200;
     /** Temporary files start with '^', which keys never contain: a secret ID segment like ".tmp-x" is a valid key. */
     private static final String TMP_PREFIX = "^tmp-";
-    /** In every directory with objects: the file whose lock orders listings against creates and deletes. */
-    private static final String LOCK_FILE = "^lock";
     private static final Set<PosixFilePermission> DIR_PERMS = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> FILE_PERMS = PosixFilePermissions.fromString("rw-------");
 
     private final Path root;
     private final boolean posix;
-    /**
-     * JVM-wide: record locks belong to the process, and the JDK refuses a second lock on a file this
-     * JVM already locks (even from another store instance on the same directory).
-     */
-    private static final ReentrantLock[] STRIPES = new ReentrantLock[64];
-
-    static {
-        for (int i = 0; i < STRIPES.length; i++) {
-            STRIPES[i] = new ReentrantLock();
-        }
-    }
 
     public FileObjectStore(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -138,17 +120,9 @@ public final class FileObjectStore implements ObjectStore {
                     ch.force(true);
                 }
                 try {
-                    Path linkFrom = tmp;
-                    if (!locked(dir, false, () -> {
-                        try {
-                            Files.createLink(target, linkFrom);
-                            return true;
-                        } catch (FileAlreadyExistsException e) {
-                            return false;
-                        }
-                    })) {
-                        return false;
-                    }
+                    Files.createLink(target, tmp);
+                } catch (FileAlreadyExistsException e) {
+                    return false;
                 } finally {
                     Files.deleteIfExists(tmp);
                     tmp = null;
@@ -178,10 +152,18 @@ public final class FileObjectStore implements ObjectStore {
     public void delete(String key) {
         Path p = path(key);
         try {
-            // Directories are kept (they hold their lock file); a secret's directory is small and reused if it returns.
-            locked(p.getParent(), false, () -> Files.deleteIfExists(p));
-        } catch (NoSuchFileException e) {
-            // no directory, so no object: nothing to delete
+            if (Files.deleteIfExists(p)) {
+                // Remove directories left empty, up to the root; a concurrent writer re-creates them.
+                Path dir = p.getParent();
+                while (dir != null && !dir.equals(root)) {
+                    try {
+                        Files.delete(dir);
+                    } catch (DirectoryNotEmptyException | NoSuchFileException e) {
+                        break;
+                    }
+                    dir = dir.getParent();
+                }
+            }
         } catch (IOException e) {
             throw unavailable("delete " + key, e);
         }
@@ -195,14 +177,7 @@ public final class FileObjectStore implements ObjectStore {
         Path dir = dirKey.isEmpty() ? root : path(dirKey);
         List<String> keys = new ArrayList<>();
         try {
-            if (Files.isDirectory(dir)) {
-                locked(dir, true, () -> {
-                    walk(dir, dirKey, prefix, keys);
-                    return null;
-                });
-            }
-        } catch (NoSuchFileException e) {
-            // the directory is gone: nothing under it
+            walk(dir, dirKey, prefix, keys);
         } catch (IOException e) {
             throw unavailable("list " + prefix, e);
         }
@@ -231,8 +206,8 @@ public final class FileObjectStore implements ObjectStore {
         }
         for (Path p : entries) {
             String name = p.getFileName().toString();
-            if (name.startsWith("^")) {
-                continue; // temporary and lock files; keys never contain '^'
+            if (name.startsWith(TMP_PREFIX)) {
+                continue;
             }
             boolean continued = name.endsWith("^");
             String segment = continued ? name.substring(0, name.length() - 1) : name;
@@ -249,64 +224,6 @@ public final class FileObjectStore implements ObjectStore {
                 }
             } else if (keyText.startsWith(prefix)) {
                 out.add(keyText);
-            }
-        }
-    }
-
-    private interface IoAction<T> {
-        T run() throws IOException;
-    }
-
-    /**
-     * Runs {@code action} holding the lock of directory {@code dir}: shared for a listing, exclusive
-     * for creating or removing an entry. A directory listing that runs while entries are linked or
-     * unlinked may miss both the entry being removed and the one being added (POSIX leaves it
-     * unspecified), which would let a reader see an older generation as the latest, or a writer take
-     * a re-created, compacted generation for the newest. The lock is a POSIX record lock on the
-     * directory's {@code ^lock} file across processes (released by the kernel if a process dies),
-     * and, because such locks belong to the whole process, an in-JVM lock per directory stripe.
-     */
-    private <T> T locked(Path dir, boolean shared, IoAction<T> action) throws IOException {
-        ReentrantLock jvm = STRIPES[Math.floorMod(dir.hashCode(), STRIPES.length)];
-        jvm.lock();
-        try (FileChannel ch = openLock(dir, shared)) {
-            if (ch == null) {
-                return action.run(); // a read-only store: nobody can be writing to it through this file system
-            }
-            try (FileLock l = lock(ch, shared)) {
-                return action.run();
-            }
-        } finally {
-            jvm.unlock();
-        }
-    }
-
-    private static FileLock lock(FileChannel ch, boolean shared) throws IOException {
-        while (true) {
-            try {
-                return ch.lock(0, Long.MAX_VALUE, shared);
-            } catch (OverlappingFileLockException e) {
-                // The same directory reached through another path (a symbolic link) is locked by another thread here.
-                LockSupport.parkNanos(100_000);
-            }
-        }
-    }
-
-    private FileChannel openLock(Path dir, boolean shared) throws IOException {
-        Path lock = dir.resolve(LOCK_FILE);
-        try {
-            return posix
-                    ? FileChannel.open(lock, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
-                            fileAttrs(FILE_PERMS))
-                    : FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        } catch (FileSystemException e) {
-            if (!shared || e instanceof NoSuchFileException) {
-                throw e;
-            }
-            try {
-                return FileChannel.open(lock, StandardOpenOption.READ);
-            } catch (NoSuchFileException missing) {
-                return null;
             }
         }
     }
