@@ -1,10 +1,14 @@
 package dev.secrets;
 
 import dev.secrets.internal.SecretsEngine;
+import dev.secrets.internal.audit.AuditDispatcher;
 import dev.secrets.internal.crypto.RootKey;
+import dev.secrets.internal.rotation.RotationEngine;
 import dev.secrets.spi.AuditSink;
 import dev.secrets.spi.ObjectStore;
 import dev.secrets.spi.ObjectStoreProvider;
+import dev.secrets.spi.Rotator;
+import dev.secrets.spi.SecretsMetrics;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,7 +25,7 @@ import java.util.function.LongSupplier;
 
 /**
  * The one type an application holds: reads, writes, labels, lifecycle and master keys of the
- * secrets in one store.
+ * secrets in one store, and their rotation.
  *
  * <p>Reads of {@code CURRENT} are served from memory for {@code secrets.cache.ttl} (default 1 h)
  * without locks; versions are immutable, so other versions are cached by ID. A write through this
@@ -36,9 +40,11 @@ import java.util.function.LongSupplier;
  */
 public final class SecretsClient implements AutoCloseable {
     private final SecretsEngine engine;
+    private final RotationEngine rotations;
 
-    private SecretsClient(SecretsEngine engine) {
+    private SecretsClient(SecretsEngine engine, List<Rotator> rotators) {
         this.engine = engine;
+        this.rotations = new RotationEngine(engine, rotators, RotationEngine.DEFAULT_LEASE);
     }
 
     /** A builder; see {@link Builder}. */
@@ -177,6 +183,18 @@ public final class SecretsClient implements AutoCloseable {
 
     // ---------------------------------------------------------------- master keys
 
+    /**
+     * Initializes the store for master key {@code keyName}: creates the store's identity and the
+     * key's keyring if absent, and checks that this client's root key opens it. Idempotent.
+     *
+     * @return the store's ID
+     * @throws MissingMasterKeyException when this client has no root for {@code keyName}
+     * @throws WrongMasterKeyException when the store's keyring was made with another root
+     */
+    public String initialize(String keyName) {
+        return engine.initialize(keyName);
+    }
+
     /** Adds a new version to master key {@code keyName}; new data keys are wrapped by it. Returns its number. */
     public int rotateMasterKey(String keyName) {
         return engine.rotateMasterKey(keyName);
@@ -195,6 +213,62 @@ public final class SecretsClient implements AutoCloseable {
     /** Re-encrypts a secret under another master key (this client must hold both). */
     public void moveToKey(String id, String newKeyName) {
         engine.moveToKey(id, newKeyName);
+    }
+
+    // ---------------------------------------------------------------- rotation
+
+    /**
+     * Sets how a secret is rotated (replacing earlier settings; a rotation in progress keeps its
+     * progress). Returns the rotation status, with the next rotation date.
+     *
+     * @throws InvalidSecretException for an unknown rotator, a bad schedule or zone, or bad rotator
+     *     parameters; nothing is written then
+     * @throws SecretNotFoundException when there is no such secret
+     */
+    public RotationDescription configureRotation(String id, RotationSettings settings) {
+        return rotations.configure(id, settings);
+    }
+
+    /**
+     * Rotates a secret now, whatever its schedule, or resumes its rotation in progress from the
+     * step that did not complete. Returns the version ID of the new {@code CURRENT}.
+     *
+     * @throws RotationFailedException when a step fails ({@code CURRENT} is unchanged unless it was
+     *     the last step); the outcome is recorded and the next attempt resumes
+     * @throws ConflictException when another client (thread, process or machine) is rotating it now
+     * @throws InvalidSecretException when rotation is not configured or its rotator is unknown
+     */
+    public String rotateNow(String id) {
+        return rotations.rotateNow(id);
+    }
+
+    /**
+     * Runs, once, every scheduled rotation that is due — and resumes rotations that a crashed
+     * process left part-way — among the secrets this client can decrypt. A secret that another
+     * client is rotating at the same time is left to it. The one-shot entry point for cron jobs;
+     * {@link RotationScheduler} calls it periodically.
+     *
+     * @return what was attempted; failures are reported here and in each secret's rotation status, not thrown
+     */
+    public List<RotationOutcome> runDueRotations() {
+        return rotations.runDue();
+    }
+
+    // ---------------------------------------------------------------- monitoring
+
+    /**
+     * Secrets whose rotation needs attention: overdue (enabled, and the next rotation date has
+     * passed), failing (the last attempt failed; with the failing step and the time of the attempt)
+     * or stuck (a version labelled {@code PENDING} that is not {@code CURRENT}, with no live lease),
+     * in ID order. Reads metadata only, so secrets under master keys this client lacks are included.
+     */
+    public List<RotationStatus> rotationStatus() {
+        return engine.rotationStatus(0);
+    }
+
+    /** As {@link #rotationStatus()}, counting a rotation as overdue only {@code grace} after its date. */
+    public List<RotationStatus> rotationStatus(Duration grace) {
+        return engine.rotationStatus(grace.toSeconds());
     }
 
     /** The engine behind this client, for the rotation and audit modules of this library. */
@@ -229,7 +303,10 @@ public final class SecretsClient implements AutoCloseable {
         private Integer cacheMaxSize;
         private String principal;
         private final List<AuditSink> auditSinks = new ArrayList<>();
+        private Boolean auditFailClosed;
+        private SecretsMetrics metrics = SecretsMetrics.NONE;
         private Function<String, String> environment = System::getenv;
+        private final List<Rotator> rotators = new ArrayList<>();
 
         private Builder() {
         }
@@ -296,8 +373,37 @@ public final class SecretsClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Adds an audit sink, besides those of {@code secrets.audit.log} (a {@link dev.secrets.audit.JsonLinesAuditSink})
+         * and {@code secrets.audit.slf4j=true} (a {@link dev.secrets.audit.Slf4jAuditSink}).
+         */
         public Builder auditSink(AuditSink sink) {
             auditSinks.add(Objects.requireNonNull(sink));
+            return this;
+        }
+
+        /**
+         * A rotator to use by its name, in addition to (and before) those found by
+         * {@link ServiceLoader} in {@code META-INF/services/dev.secrets.spi.Rotator}.
+         */
+        public Builder rotator(Rotator rotator) {
+            rotators.add(Objects.requireNonNull(rotator));
+            return this;
+        }
+
+        /**
+         * Whether an operation whose audit event no sink could record fails ({@link AuditFailedException};
+         * a write then writes nothing). Default {@code secrets.audit.fail-closed}, else true unless the
+         * SLF4J sink is the only sink.
+         */
+        public Builder auditFailClosed(boolean failClosed) {
+            this.auditFailClosed = failClosed;
+            return this;
+        }
+
+        /** Where counters and timers go; default {@link SecretsMetrics#NONE}. */
+        public Builder metrics(SecretsMetrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics);
             return this;
         }
 
@@ -314,6 +420,8 @@ public final class SecretsClient implements AutoCloseable {
          */
         public SecretsClient build() {
             SecretsConfig cfg = config != null ? config : SecretsConfig.load();
+            // Before the store is opened: a bad audit setting then leaves nothing to close.
+            List<AuditSink> sinks = AuditDispatcher.forClient(auditSinks, auditFailClosed, cfg, metrics);
             ObjectStore store = objectStore;
             if (store == null) {
                 String uri = storeUri != null ? storeUri : cfg.get(SecretsConfig.STORE).orElseThrow(() -> new ConfigurationException(
@@ -339,7 +447,8 @@ public final class SecretsClient implements AutoCloseable {
             }
             String who = principal != null ? principal : cfg.get(SecretsConfig.PRINCIPAL).orElse(null);
             SecureRandom rnd = random != null ? random : new SecureRandom();
-            return new SecretsClient(new SecretsEngine(store, roots, clock, ticker, rnd, ttl, max, who, auditSinks, cfg));
+            return new SecretsClient(new SecretsEngine(store, roots, clock, ticker, rnd, ttl, max, who, sinks, cfg, metrics),
+                    List.copyOf(rotators));
         }
 
         /**

@@ -53,6 +53,14 @@ public final class SecretsConfig {
     public static final String CACHE_MAX_SIZE = "secrets.cache.max-size";
     /** Path of the JSON-lines audit log; none by default. */
     public static final String AUDIT_LOG = "secrets.audit.log";
+    /** {@code true} adds the SLF4J audit sink (needs slf4j-api on the class path); default {@code false}. */
+    public static final String AUDIT_SLF4J = "secrets.audit.slf4j";
+    /**
+     * {@code true}: an operation whose audit event no sink could record fails (a write, before it
+     * writes anything). Default {@code true} when any sink but the SLF4J one is configured,
+     * {@code false} when SLF4J is the only sink.
+     */
+    public static final String AUDIT_FAIL_CLOSED = "secrets.audit.fail-closed";
     /** Name recorded as the principal of audit events. */
     public static final String PRINCIPAL = "secrets.principal";
     /** Path of a properties file in the chain. */

@@ -57,10 +57,13 @@ final class ChildProcesses {
             process.getOutputStream().flush();
         }
 
-        /** Waits until the child has exited and its output is read. */
+        /** Waits until the child has exited and all of its output is read (a loaded machine can lag behind the pipe). */
         void awaitExit() throws InterruptedException {
             process.waitFor();
-            reader.join(10_000);
+            reader.join(120_000);
+            if (reader.isAlive()) {
+                throw new IllegalStateException("the child's output was not read to its end within 120 s");
+            }
         }
     }
 

@@ -75,11 +75,14 @@ class FileStoreConcurrencyTest {
                 acked.addAll(c.complete("ACK"));
                 errors.addAll(c.complete("ERR"));
             }
-            assertThat(errors).isEmpty();
-            assertThat(acked).hasSize(PROCESSES * THREADS * WRITES).doesNotHaveDuplicates();
-
             SecretDescription d = client.describeSecret("shared");
             List<String> versionIds = d.versions().stream().map(VersionDescription::versionId).collect(Collectors.toList());
+            // Told apart on failure: an acknowledged write missing at the end (lost update) or only missing from a
+            // later read of the writing thread (stale read).
+            List<String> lost = acked.stream().filter(v -> !versionIds.contains(v)).collect(Collectors.toList());
+            assertThat(lost).as("acknowledged writes missing from the final state (errors during the run: %s)", errors).isEmpty();
+            assertThat(errors).as("errors during the run; every acknowledged write is in the final state").isEmpty();
+            assertThat(acked).hasSize(PROCESSES * THREADS * WRITES).doesNotHaveDuplicates();
             assertThat(versionIds).doesNotHaveDuplicates().hasSize(acked.size() + 1);
             assertThat(new HashSet<>(versionIds)).containsAll(acked).contains("first");
             for (String v : acked) {

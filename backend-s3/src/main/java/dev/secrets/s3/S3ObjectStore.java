@@ -41,7 +41,12 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * <p>{@link #putIfAbsent} is a {@code PutObject} with {@code If-None-Match: *}: the server creates
  * the object only when there is none, atomically, and an object appears whole or not at all (a PUT
  * that fails part-way leaves nothing). {@code 412 Precondition Failed} means the object exists;
- * {@code 409 ConditionalRequestConflict} (a concurrent conditional write) is retried. Nothing else
+ * {@code 409 ConditionalRequestConflict} (a concurrent conditional write) is retried. When the
+ * SDK retries a PUT whose first attempt did land (its response was lost), the retry meets
+ * {@code 412}; so on {@code 412} the store reads the object back and reports {@code true} when it
+ * holds exactly the bytes given — everything core writes carries a random write ID or nonce, so
+ * equal bytes mean this call created it (for two writers of byte-identical objects, both are told
+ * {@code true}, and the object holds what each wanted). Nothing else
  * is conditional: the record log in core builds compare-and-set on create-if-absent alone, so this
  * store never relies on {@code If-Match}, which S3-compatible servers do not all apply atomically.
  *

@@ -163,6 +163,37 @@ class S3RequestCountTest {
     }
 
     @Test
+    void anUncontendedWrite_costsAFixedHandfulOfRequests() throws Exception {
+        RequestCounter counter = new RequestCounter();
+        try (SecretsClient client = coldClient(seed(1, 1), counter)) {
+            client.getSecretValue(TARGET); // the once-per-process reads, not counted below
+            for (int round = 0; round < 3; round++) {
+                counter.reset();
+                String version = client.putSecretValue(TARGET, SecretValue.ofText("next-" + round));
+                Map<String, Integer> put = counter.snapshot();
+                int putRetries = counter.attempts() - counter.total() + counter.preconditionFailed();
+                counter.reset();
+                client.moveLabel(TARGET, dev.secrets.Label.of("STABLE"), version);
+                Map<String, Integer> move = counter.snapshot();
+                int moveRetries = counter.attempts() - counter.total() + counter.preconditionFailed();
+                REPORT.add("uncontended write " + round + ": put value " + put + ", move label " + move + ", SDK retries " + putRetries + "/" + moveRetries);
+                if (putRetries + moveRetries > 0) {
+                    // A PUT sent again (by the SDK or the HTTP connection) after its first send landed
+                    // meets 412 and reads the object back (one GetObject more): the machine was too
+                    // busy for exact counts this round.
+                    continue;
+                }
+                // Read the record (LIST + GET), create the next generation (PUT), confirm it is the
+                // latest (LIST), delete the one it supersedes (DELETE). Putting a value reads the
+                // record once more first (core validates the value against the kind and encrypts it
+                // before the compare-and-set loop): LIST + GET more.
+                assertThat(move).isEqualTo(Map.of("ListObjectsV2", 2, "GetObject", 1, "PutObject", 1, "DeleteObject", 1));
+                assertThat(put).isEqualTo(Map.of("ListObjectsV2", 3, "GetObject", 2, "PutObject", 1, "DeleteObject", 1));
+            }
+        }
+    }
+
+    @Test
     void listingSecrets_pagesThroughTheBucket_oneListPerPage() {
         RequestCounter counter = new RequestCounter();
         try (SecretsClient client = coldClient(manySecrets, counter)) {
@@ -172,19 +203,17 @@ class S3RequestCountTest {
             int pages = 0;
             String token = null;
             do {
-                Page<SecretDescription> page = client.listSecrets(ListSecretsRequest.all().withPageSize(100).withNextToken(token));
+                // team03/ holds 71 of the 500 secrets: pages of 25, 25 and 21.
+                Page<SecretDescription> page = client.listSecrets(ListSecretsRequest.all().withPrefix("team03/").withPageSize(25).withNextToken(token));
                 seen += page.items().size();
                 pages++;
                 token = page.nextToken();
             } while (token != null);
-            assertThat(seen).isEqualTo(500);
-            // 5 full pages, and an empty last one when the 5th ends exactly at the last secret.
-            assertThat(pages).isBetween(5, 6);
-            REPORT.add("list 500 secrets in pages of 100: " + counter.snapshot());
+            assertThat(seen).isEqualTo(71);
+            assertThat(pages).isEqualTo(3);
+            REPORT.add("list 71 of 500 secrets (prefix) in pages of 25: " + counter.snapshot());
             // One ListObjectsV2 per page and one GetObject per secret listed (its metadata); no more.
-            assertThat(counter.count("ListObjectsV2")).isEqualTo(pages);
-            assertThat(counter.count("GetObject")).isEqualTo(500);
-            assertThat(counter.total()).isEqualTo(500 + pages);
+            assertThat(counter.snapshot()).isEqualTo(Map.of("ListObjectsV2", 3, "GetObject", 71));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.secrets.internal;
 
+import dev.secrets.AuditFailedException;
 import dev.secrets.ConflictException;
 import dev.secrets.CreateSecretRequest;
 import dev.secrets.GetSecretValueRequest;
@@ -10,6 +11,7 @@ import dev.secrets.MissingMasterKeyException;
 import dev.secrets.Page;
 import dev.secrets.PutSecretValueRequest;
 import dev.secrets.RotationDescription;
+import dev.secrets.RotationStatus;
 import dev.secrets.SecretDescription;
 import dev.secrets.SecretId;
 import dev.secrets.SecretKind;
@@ -31,12 +33,14 @@ import dev.secrets.internal.record.RecordCodec;
 import dev.secrets.internal.record.RotationState;
 import dev.secrets.internal.record.SecretRecord;
 import dev.secrets.internal.record.VersionEntry;
+import dev.secrets.internal.rotation.RotationEngine;
 import dev.secrets.internal.store.RecordLog;
 import dev.secrets.internal.store.StoreIdentity;
 import dev.secrets.spi.AuditEvent;
 import dev.secrets.spi.AuditSink;
 import dev.secrets.spi.ListPage;
 import dev.secrets.spi.ObjectStore;
+import dev.secrets.spi.SecretsMetrics;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -91,6 +95,9 @@ public final class SecretsEngine implements AutoCloseable {
     private final List<AuditSink> sinks;
     private final boolean auditing;
     private final SecretsConfig config;
+    private final SecretsMetrics metrics;
+    /** Checked first on the read path, so that a client without metrics pays one field read. */
+    private final boolean metered;
 
     /** CURRENT of each secret: the hot path is one lookup here. */
     private final ConcurrentHashMap<String, CacheEntry> current = new ConcurrentHashMap<>();
@@ -112,6 +119,14 @@ public final class SecretsEngine implements AutoCloseable {
 
     public SecretsEngine(ObjectStore store, Map<String, RootKey> roots, Clock clock, LongSupplier ticker, SecureRandom random,
                          Duration ttl, int maxSize, String principal, List<AuditSink> sinks, SecretsConfig config) {
+        this(store, roots, clock, ticker, random, ttl, maxSize, principal, sinks, config, SecretsMetrics.NONE);
+    }
+
+    public SecretsEngine(ObjectStore store, Map<String, RootKey> roots, Clock clock, LongSupplier ticker, SecureRandom random,
+                         Duration ttl, int maxSize, String principal, List<AuditSink> sinks, SecretsConfig config,
+                         SecretsMetrics metrics) {
+        this.metrics = metrics == null ? SecretsMetrics.NONE : metrics;
+        this.metered = this.metrics != SecretsMetrics.NONE;
         this.store = store;
         this.roots = Map.copyOf(roots);
         this.clock = clock;
@@ -148,9 +163,22 @@ public final class SecretsEngine implements AutoCloseable {
         return store;
     }
 
+    /** The store's identity, empty while nothing was ever written to it. */
+    public Optional<String> storeId() {
+        return identity.existing();
+    }
+
+    /** The metrics listener of this client ({@link SecretsMetrics#NONE} when none): the rotation engine reports outcomes to it. */
+    public SecretsMetrics metrics() {
+        return metrics;
+    }
+
     // ================================================================ reads
 
     public SecretVersion getCurrent(String id) {
+        if (metered) {
+            return meteredGetCurrent(id);
+        }
         CacheEntry e = current.get(id);
         if (e != null && ticker.getAsLong() - e.loadedAt < ttlNanos) {
             if (auditing) {
@@ -161,11 +189,50 @@ public final class SecretsEngine implements AutoCloseable {
         return load(GetSecretValueRequest.of(id), e);
     }
 
-    public SecretVersion get(GetSecretValueRequest req) {
-        if (req.versionId() == null && (req.label() == null || req.label().equals(Label.CURRENT))) {
-            if (!req.bypassCache()) {
-                return getCurrent(req.id());
+    private SecretVersion meteredGetCurrent(String id) {
+        long t0 = ticker.getAsLong();
+        CacheEntry e = current.get(id);
+        boolean hit = e != null && t0 - e.loadedAt < ttlNanos;
+        try {
+            SecretVersion v;
+            if (hit) {
+                if (auditing) {
+                    audit("secret.read", id, e.version.versionId(), null);
+                }
+                v = e.version;
+            } else {
+                v = load(GetSecretValueRequest.of(id), e);
             }
+            metrics.read(id, hit, ticker.getAsLong() - t0);
+            return v;
+        } catch (RuntimeException ex) {
+            metrics.readFailed(id, ex.getClass().getSimpleName(), ticker.getAsLong() - t0);
+            throw ex;
+        }
+    }
+
+    public SecretVersion get(GetSecretValueRequest req) {
+        if (req.versionId() == null && (req.label() == null || req.label().equals(Label.CURRENT)) && !req.bypassCache()) {
+            return getCurrent(req.id());
+        }
+        if (!metered) {
+            return getUncounted(req);
+        }
+        long t0 = ticker.getAsLong();
+        CacheEntry e = req.bypassCache() ? null : others.get(cacheKey(req));
+        boolean hit = e != null && (req.versionId() != null || t0 - e.loadedAt < ttlNanos);
+        try {
+            SecretVersion v = getUncounted(req);
+            metrics.read(req.id(), hit, ticker.getAsLong() - t0);
+            return v;
+        } catch (RuntimeException ex) {
+            metrics.readFailed(req.id(), ex.getClass().getSimpleName(), ticker.getAsLong() - t0);
+            throw ex;
+        }
+    }
+
+    private SecretVersion getUncounted(GetSecretValueRequest req) {
+        if (req.versionId() == null && (req.label() == null || req.label().equals(Label.CURRENT))) {
             return load(req, null);
         }
         String key = cacheKey(req);
@@ -187,9 +254,10 @@ public final class SecretsEngine implements AutoCloseable {
         SecretId id = SecretId.of(req.id());
         try {
             SecretVersion v = readFromStore(id, req.label(), req.versionId());
+            // Audit first: when it fails closed, nothing is cached and no access date is written.
+            audit("secret.read", id.value(), v.versionId(), null);
             cachePut(req, v);
             recordAccess(id.value());
-            audit("secret.read", id.value(), v.versionId(), null);
             return v;
         } catch (StoreUnavailableException e) {
             if (stale != null) {
@@ -431,8 +499,9 @@ public final class SecretsEngine implements AutoCloseable {
         RotationDescription rot = null;
         RotationState s = r.rotation;
         if (s != null) {
-            rot = new RotationDescription(s.rotator, s.schedule, s.params, s.enabled, instant(s.nextRotation),
-                    instant(s.lastAttempt), s.lastOutcome, s.failedStep, s.lastError, s.pendingVersion);
+            // Computed, not stored: a manual write of CURRENT moves the next rotation without touching the settings.
+            rot = new RotationDescription(s.rotator, s.schedule, s.params, s.enabled, RotationEngine.nextRotation(r),
+                    instant(s.lastAttempt), s.lastOutcome, s.failedStep, s.lastError, s.pendingVersion, s.zone);
         }
         return new SecretDescription(SecretId.of(r.id), SecretKind.of(r.kind), r.description == null ? "" : r.description,
                 r.tags, r.keyName, instant(r.created), instant(r.lastChanged), lastAccessed, instant(r.lastRotated), rot, versions,
@@ -444,11 +513,21 @@ public final class SecretsEngine implements AutoCloseable {
     }
 
     public Page<SecretDescription> list(ListSecretsRequest req) {
-        return list(req, false);
+        try {
+            Page<SecretDescription> p = listPage(req, false);
+            audit("secret.list", null, null, null);
+            return p;
+        } catch (RuntimeException e) {
+            audit("secret.list", null, null, e);
+            throw e;
+        }
     }
 
-    /** {@code includeExpired}: also secrets past their recovery window that are not purged yet (for purge and re-wrap). */
-    private Page<SecretDescription> list(ListSecretsRequest req, boolean includeExpired) {
+    /**
+     * One page, not audited: for this engine's own walks over the store (purge, re-wrap, rotation
+     * status). {@code includeExpired}: also secrets past their deletion date, not purged yet.
+     */
+    private Page<SecretDescription> listPage(ListSecretsRequest req, boolean includeExpired) {
         Optional<String> storeId = identity.existing();
         if (storeId.isEmpty()) {
             return new Page<>(List.of(), null);
@@ -486,12 +565,10 @@ public final class SecretsEngine implements AutoCloseable {
                 }
                 out.add(describe(r, null));
                 if (out.size() == req.pageSize()) {
-                    audit("secret.list", null, null, null);
                     return new Page<>(out, id);
                 }
             }
             if (!page.truncated()) {
-                audit("secret.list", null, null, null);
                 return new Page<>(out, null);
             }
             if (holdTail) {
@@ -558,6 +635,8 @@ public final class SecretsEngine implements AutoCloseable {
         }
         String versionId = req.token() != null ? req.token() : UUID.randomUUID().toString();
         try {
+            auditPreflight(); // before the store identity or a keyring may be created
+            keyrings.requireRoot(keyName); // before the store's identity is written: a refused create writes nothing
             String storeId = identity.forWrite();
             Keyring keyring = keyrings.forWrite(storeId, keyName);
             VersionEntry sealed = req.value() == null ? null : seal(storeId, id.value(), versionId, keyring, req.value());
@@ -946,8 +1025,8 @@ public final class SecretsEngine implements AutoCloseable {
     }
 
     /**
-     * Every secret's description (all pages). With {@code includeScheduledForDeletion}, also those
-     * scheduled for deletion, including those past their recovery window that are not purged yet.
+     * Every secret's description (all pages). {@code includeScheduledForDeletion} also takes those
+     * scheduled for deletion, including those past their date that are not purged yet.
      */
     public List<SecretDescription> allSecrets(boolean includeScheduledForDeletion) {
         List<SecretDescription> all = new ArrayList<>();
@@ -956,7 +1035,7 @@ public final class SecretsEngine implements AutoCloseable {
             req = req.includingScheduledForDeletion();
         }
         while (true) {
-            Page<SecretDescription> p = list(req, includeScheduledForDeletion);
+            Page<SecretDescription> p = listPage(req, includeScheduledForDeletion);
             all.addAll(p.items());
             if (p.nextToken() == null) {
                 return all;
@@ -967,14 +1046,35 @@ public final class SecretsEngine implements AutoCloseable {
 
     // ================================================================ master keys
 
+    /**
+     * Creates the store's identity and the keyring of {@code keyName} when they do not exist yet,
+     * and proves that this client's root opens the keyring. Idempotent. Returns the store ID.
+     */
+    public String initialize(String keyName) {
+        Validation.keyName(keyName);
+        try {
+            auditPreflight();
+            keyrings.requireRoot(keyName);
+            String storeId = identity.forWrite();
+            keyrings.forWrite(storeId, keyName);
+            audit("store.init", null, null, keyName, null);
+            return storeId;
+        } catch (RuntimeException e) {
+            audit("store.init", null, null, keyName, e);
+            throw e;
+        }
+    }
+
     public int rotateMasterKey(String keyName) {
         Validation.keyName(keyName);
         try {
+            auditPreflight();
+            keyrings.requireRoot(keyName);
             int n = keyrings.rotate(identity.forWrite(), keyName).primary().number();
-            audit("key.rotate", null, null, null);
+            audit("key.rotate", null, null, keyName, null);
             return n;
         } catch (RuntimeException e) {
-            audit("key.rotate", null, null, e);
+            audit("key.rotate", null, null, keyName, e);
             throw e;
         }
     }
@@ -991,31 +1091,36 @@ public final class SecretsEngine implements AutoCloseable {
         for (SecretDescription d : all) {
             if (d.keyName().equals(keyName)) {
                 int[] count = new int[1];
-                mutate(d.id(), storeId, r -> {
-                    if (r == null || !r.keyName.equals(keyName)) {
-                        return null;
-                    }
-                    Keyring k = keyrings.get(storeId, keyName, 1);
-                    // The keyring may have been rotated by another process since it was cached.
-                    Keyring fresh = keyrings.get(storeId, keyName, k.primary().number());
-                    Keyring.Version to = fresh.primary();
-                    count[0] = 0;
-                    for (VersionEntry v : r.versions) {
-                        if (v.keyVersion != to.number()) {
-                            Keyring.Version from = keyVersion(storeId, keyName, v.keyVersion, r.id);
-                            try {
-                                Envelope.rewrap(v, storeId, r.id, from, to, random);
-                            } catch (Aead.DecryptionFailedException e) {
-                                throw new SecretTamperedException("secret '" + r.id + "' version " + v.id
-                                        + " failed decryption of its data key during re-wrap", e);
-                            }
-                            count[0]++;
+                try {
+                    mutate(d.id(), storeId, r -> {
+                        if (r == null || !r.keyName.equals(keyName)) {
+                            return null;
                         }
-                    }
-                    return count[0] == 0 ? null : r;
-                });
+                        Keyring k = keyrings.get(storeId, keyName, 1);
+                        // The keyring may have been rotated by another process since it was cached.
+                        Keyring fresh = keyrings.get(storeId, keyName, k.primary().number());
+                        Keyring.Version to = fresh.primary();
+                        count[0] = 0;
+                        for (VersionEntry v : r.versions) {
+                            if (v.keyVersion != to.number()) {
+                                Keyring.Version from = keyVersion(storeId, keyName, v.keyVersion, r.id);
+                                try {
+                                    Envelope.rewrap(v, storeId, r.id, from, to, random);
+                                } catch (Aead.DecryptionFailedException e) {
+                                    throw new SecretTamperedException("secret '" + r.id + "' version " + v.id
+                                            + " failed decryption of its data key during re-wrap", e);
+                                }
+                                count[0]++;
+                            }
+                        }
+                        return count[0] == 0 ? null : r;
+                    });
+                } catch (RuntimeException e) {
+                    audit("key.rewrap", d.id().value(), null, keyName, e);
+                    throw e;
+                }
                 rewrapped += count[0];
-                audit("key.rewrap", d.id().value(), null, null);
+                audit("key.rewrap", d.id().value(), null, keyName, null);
             }
             done++;
             if (progress != null) {
@@ -1029,6 +1134,7 @@ public final class SecretsEngine implements AutoCloseable {
         SecretId id = SecretId.of(idText);
         Validation.keyName(newKeyName);
         try {
+            auditPreflight(); // before the target keyring may be created
             String storeId = identity.existing().orElseThrow(() -> notFound(id));
             Keyring target = keyrings.forWrite(storeId, newKeyName);
             mutate(id, storeId, r -> {
@@ -1051,9 +1157,9 @@ public final class SecretsEngine implements AutoCloseable {
                 return r;
             });
             invalidate(id.value());
-            audit("secret.move-key", id.value(), null, null);
+            audit("secret.move-key", id.value(), null, newKeyName, null);
         } catch (RuntimeException e) {
-            audit("secret.move-key", id.value(), null, e);
+            audit("secret.move-key", id.value(), null, newKeyName, e);
             throw e;
         }
     }
@@ -1070,6 +1176,7 @@ public final class SecretsEngine implements AutoCloseable {
      */
     public SecretRecord mutate(SecretId id, String storeId, Function<SecretRecord, SecretRecord> change) {
         String name = SECRETS + id.value();
+        auditPreflight();
         for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
             Loaded l = loadVerified(id);
             SecretRecord next = change.apply(l.record);
@@ -1171,14 +1278,72 @@ public final class SecretsEngine implements AutoCloseable {
 
     /** Emits an audit event; {@code error} null for success. */
     public void audit(String action, String secretId, String versionId, Throwable error) {
+        audit(action, secretId, versionId, null, error);
+    }
+
+    /**
+     * Emits an audit event naming a master key; {@code error} null for success. When the sinks
+     * refuse (fail closed) the event of a successful operation, this throws
+     * {@link AuditFailedException}; the event of a failed operation ({@code error} not null) gets the
+     * refusal added to {@code error} as suppressed, and the caller throws its own error as before.
+     */
+    public void audit(String action, String secretId, String versionId, String keyName, Throwable error) {
         if (!auditing) {
             return;
         }
         AuditEvent event = new AuditEvent(clock.instant(), action, secretId, versionId,
                 error == null ? AuditEvent.SUCCESS : AuditEvent.FAILURE, error == null ? null : error.getClass().getSimpleName(),
-                principal);
+                principal, keyName);
         for (AuditSink s : sinks) {
-            s.record(event);
+            try {
+                s.record(event);
+            } catch (RuntimeException refused) {
+                if (error != null) {
+                    // The operation failed: nothing happened that could go unrecorded; keep its own error.
+                    error.addSuppressed(refused);
+                    return;
+                }
+                throw refused;
+            }
+        }
+    }
+
+    /** With fail-closed sinks, throws before a write when no sink could record its event; nothing is written then. */
+    private void auditPreflight() {
+        if (auditing) {
+            for (AuditSink s : sinks) {
+                s.checkReady();
+            }
+        }
+    }
+
+    // ================================================================ rotation status
+
+    /**
+     * Secrets whose rotation is overdue (by more than {@code graceSeconds}), failing, or stuck in
+     * {@code PENDING}, in ID order. Secrets of every master key are checked: this reads metadata only.
+     */
+    public List<RotationStatus> rotationStatus(long graceSeconds) {
+        try {
+            List<RotationStatus> out = new ArrayList<>();
+            Instant now = clock.instant();
+            for (SecretDescription d : allSecrets(false)) {
+                if (d.rotation() == null && d.versionWith(Label.PENDING).isEmpty()) {
+                    continue;
+                }
+                SecretRecord r;
+                try {
+                    r = loadAnyKey(d.id());
+                } catch (SecretTamperedException e) {
+                    continue; // reading it reports the tampering; the status lists rotations
+                }
+                RotationStatusCheck.of(r, now, graceSeconds).ifPresent(out::add);
+            }
+            audit("rotation.status", null, null, null);
+            return out;
+        } catch (RuntimeException e) {
+            audit("rotation.status", null, null, e);
+            throw e;
         }
     }
 

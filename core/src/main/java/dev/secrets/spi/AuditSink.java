@@ -8,6 +8,14 @@ package dev.secrets.spi;
 public interface AuditSink extends AutoCloseable {
     void record(AuditEvent event);
 
+    /**
+     * Called before an operation changes the store when the client fails closed: throws when an
+     * event could not be recorded now (for a file: the file cannot be opened for writing), so that
+     * the operation is refused before anything is written. The default checks nothing.
+     */
+    default void checkReady() {
+    }
+
     @Override
     default void close() {
     }

@@ -43,9 +43,12 @@ import java.util.logging.Logger;
  *
  * <p>The driver registers one instance with {@link DriverManager} when the class is loaded (which
  * {@code META-INF/services/java.sql.Driver} makes happen); constructing more instances registers
- * nothing. Thread-safe.
+ * nothing, and every instance shares the registered one's clients and caches. Thread-safe.
  */
 public final class SecretsDriver implements Driver {
+    // One connector for every instance: tools that instantiate the driver class themselves still
+    // share the clients, caches and resolved drivers of the registered one.
+    private static final Connector CONNECTOR = new Connector(SecretsDriver.class);
     private static final SecretsDriver REGISTERED;
 
     static {
@@ -56,8 +59,6 @@ public final class SecretsDriver implements Driver {
             throw new ExceptionInInitializerError(e);
         }
     }
-
-    private final Connector connector = new Connector(this);
 
     /** For {@link java.util.ServiceLoader}; applications use {@link DriverManager} or {@link #instance()}. */
     public SecretsDriver() {
@@ -81,7 +82,7 @@ public final class SecretsDriver implements Driver {
         if (!acceptsURL(url)) {
             return null;
         }
-        return connector.connect(url, info);
+        return CONNECTOR.connect(url, info);
     }
 
     /** True for {@code jdbc:secrets:} URLs only. */

@@ -160,6 +160,16 @@ class SecretsDriverTest {
     }
 
     @Test
+    void instanceMadeByATool_connectsLikeTheRegisteredOne() throws SQLException {
+        createUser("APP", "pw-tool");
+        store.createDatabaseSecret("tool", "APP", "pw-tool");
+
+        try (Connection c = new SecretsDriver().connect(secretsUrl(), store.props("tool"))) {
+            assertThat(currentUser(c)).isEqualTo("APP");
+        }
+    }
+
+    @Test
     void driver_isRegisteredExactlyOnce() {
         new SecretsDriver();
 
@@ -273,6 +283,12 @@ class SecretsDriverTest {
     void realDriverMissing_saysWhichDriverToAdd() {
         String canary = TestStore.canary();
         store.createDatabaseSecret("ora", "SCOTT", canary);
+        store.createDatabaseSecret("ora/endpoint", Map.of("username", "SCOTT", "password", canary, "host", "127.0.0.1", "dbname", "XE"));
+
+        assertThatThrownBy(() -> DriverManager.getConnection("jdbc:secrets:oracle", store.props("ora/endpoint")))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("no JDBC driver for jdbc:oracle:thin:@//127.0.0.1/XE")
+                .satisfies(e -> TestStore.assertNoCanary(e, canary));
 
         assertThatThrownBy(() -> DriverManager.getConnection("jdbc:secrets:oracle:thin:@//127.0.0.1:1521/XE", store.props("ora")))
                 .isInstanceOf(SQLException.class)

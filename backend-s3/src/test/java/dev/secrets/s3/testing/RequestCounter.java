@@ -19,6 +19,7 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 public final class RequestCounter implements ExecutionInterceptor {
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     private final AtomicInteger attempts = new AtomicInteger();
+    private final AtomicInteger preconditionFailed = new AtomicInteger();
 
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
@@ -32,6 +33,18 @@ public final class RequestCounter implements ExecutionInterceptor {
         String prefix = context.httpRequest().firstMatchingRawQueryParameter("prefix").orElse("").replace("%2F", "/");
         boolean access = path.contains("/access/") || prefix.startsWith("access/") || prefix.contains("/access/");
         counts.computeIfAbsent(access ? op + "(access)" : op, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    @Override
+    public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
+        if (context.httpResponse().statusCode() == 412) {
+            preconditionFailed.incrementAndGet();
+        }
+    }
+
+    /** Responses {@code 412 Precondition Failed}: a create that found its key taken. */
+    public int preconditionFailed() {
+        return preconditionFailed.get();
     }
 
     /** HTTP requests sent, every attempt included. */
@@ -58,6 +71,7 @@ public final class RequestCounter implements ExecutionInterceptor {
     public void reset() {
         counts.clear();
         attempts.set(0);
+        preconditionFailed.set(0);
     }
 
     @Override

@@ -52,6 +52,15 @@ public final class KeyringStore {
         return "keys/" + keyName;
     }
 
+    /**
+     * Checks, without I/O, that this client holds a root for {@code keyName}.
+     *
+     * @throws MissingMasterKeyException naming the key and how to configure it
+     */
+    public void requireRoot(String keyName) {
+        root(keyName);
+    }
+
     /** Whether this client holds a root for {@code keyName}. */
     public boolean holds(String keyName) {
         return roots.apply(keyName).isPresent();

@@ -31,9 +31,10 @@ public final class Connector {
     private final Dialects dialects;
     private final RealDrivers drivers;
 
-    public Connector(Driver self) {
+    /** @param wrapper the wrapping driver's class, never taken for a real driver */
+    public Connector(Class<? extends Driver> wrapper) {
         this.dialects = Dialects.load(Connector.class.getClassLoader());
-        this.drivers = new RealDrivers(self);
+        this.drivers = new RealDrivers(wrapper);
     }
 
     /** Connects; see {@link dev.secrets.jdbc.SecretsDriver} for the contract. */
@@ -48,9 +49,13 @@ public final class Connector {
         Profile profile = profiles.forSettings(Profiles.settingsOf(props));
         DatabaseDialect dialect = dialects.forSubprotocol(parsed.subprotocol());
 
+        // A missing driver is a deployment error: report it before touching the store when the URL is known.
+        Driver driver = parsed.endpointForm() ? null : drivers.forUrl(parsed.subprotocol(), parsed.realUrl());
         Credentials creds = read(profile, secretId, false);
         String realUrl = realUrl(parsed, dialect, creds, secretId);
-        Driver driver = drivers.forUrl(parsed.subprotocol(), realUrl);
+        if (driver == null) {
+            driver = drivers.forUrl(parsed.subprotocol(), realUrl);
+        }
         Properties pass = passThrough(props);
 
         long start = System.nanoTime();

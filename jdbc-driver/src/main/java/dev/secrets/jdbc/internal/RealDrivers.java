@@ -13,11 +13,11 @@ import java.util.concurrent.ConcurrentMap;
  */
 public final class RealDrivers {
     private final ConcurrentMap<String, Driver> bySubprotocol = new ConcurrentHashMap<>();
-    private final Driver self;
+    private final Class<? extends Driver> wrapper;
 
-    /** @param self the wrapping driver, never to be returned as a real driver */
-    public RealDrivers(Driver self) {
-        this.self = self;
+    /** @param wrapper the wrapping driver's class, never to be returned as a real driver */
+    public RealDrivers(Class<? extends Driver> wrapper) {
+        this.wrapper = wrapper;
     }
 
     /**
@@ -38,7 +38,7 @@ public final class RealDrivers {
     private Driver find(String realUrl) throws SQLException {
         try {
             Driver d = DriverManager.getDriver(realUrl);
-            if (d != self) {
+            if (!wrapper.isInstance(d)) {
                 return d;
             }
         } catch (SQLException notRegistered) {
@@ -46,7 +46,7 @@ public final class RealDrivers {
         }
         ClassLoader tccl = Thread.currentThread().getContextClassLoader();
         for (Driver d : ServiceLoader.load(Driver.class, tccl != null ? tccl : RealDrivers.class.getClassLoader())) {
-            if (d.getClass() != self.getClass() && d.acceptsURL(realUrl)) {
+            if (!wrapper.isInstance(d) && d.acceptsURL(realUrl)) {
                 return d;
             }
         }

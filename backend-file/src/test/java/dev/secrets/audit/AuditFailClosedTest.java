@@ -1,0 +1,151 @@
+package dev.secrets.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.secrets.AuditFailedException;
+import dev.secrets.CreateSecretRequest;
+import dev.secrets.GetSecretValueRequest;
+import dev.secrets.Label;
+import dev.secrets.ListSecretsRequest;
+import dev.secrets.PutSecretValueRequest;
+import dev.secrets.SecretKind;
+import dev.secrets.SecretNotFoundException;
+import dev.secrets.SecretValue;
+import dev.secrets.SecretsClient;
+import dev.secrets.SecretsConfig;
+import dev.secrets.spi.SecretsMetrics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * With the audit log made unwritable, a client that fails closed refuses reads and writes and
+ * leaves the store as it was. The log is made unwritable by putting a directory in its place,
+ * which stops root too (CI runs as root, where a file mode of 000 stops nothing).
+ */
+class AuditFailClosedTest {
+    @TempDir
+    Path dir;
+    private Path store;
+    private Path log;
+    private final byte[] defaultKey = new byte[32];
+    private final byte[] paymentsKey = new byte[32];
+
+    @BeforeEach
+    void keys() {
+        new SecureRandom().nextBytes(defaultKey);
+        new SecureRandom().nextBytes(paymentsKey);
+        store = dir.resolve("store");
+        log = dir.resolve("audit.log");
+    }
+
+    private SecretsClient client(Map<String, String> settings, SecretsMetrics metrics) {
+        SecretsConfig cfg = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false)
+                .set(SecretsConfig.AUDIT_LOG, log.toString()).setAll(settings).build();
+        return SecretsClient.builder().config(cfg).store("file:" + store).masterKey("default", defaultKey)
+                .masterKey("payments", paymentsKey).metrics(metrics).build();
+    }
+
+    private void breakTheLog() throws IOException {
+        Files.delete(log);
+        Files.createDirectory(log);
+    }
+
+    /**
+     * Every object file of the store with its bytes. The file store's empty {@code ^lock} files are
+     * left out: a listing may create one to lock its directory, and they hold no data.
+     */
+    private Map<String, String> snapshot() throws IOException {
+        Map<String, String> files = new TreeMap<>();
+        try (Stream<Path> all = Files.walk(store)) {
+            for (Path p : all.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().equals("^lock")).toList()) {
+                files.put(store.relativize(p).toString(), java.util.HexFormat.of().formatHex(Files.readAllBytes(p)));
+            }
+        }
+        return files;
+    }
+
+    private static void refused(ThrowingCallable call) {
+        assertThatThrownBy(call).isInstanceOf(AuditFailedException.class).hasMessageContaining("audit");
+    }
+
+    @Test
+    void withTheLogUnwritable_readsAndWritesFailClearly_andTheStoreIsUnchanged() throws IOException {
+        try (SecretsClient client = client(Map.of(), SecretsMetrics.NONE)) {
+            client.createSecret(CreateSecretRequest.of("app/db", SecretKind.GENERIC, SecretValue.ofText("s3cr3t")).withToken("v1"));
+            client.getSecretValue("app/db");
+            breakTheLog();
+            Map<String, String> before = snapshot();
+
+            assertThatThrownBy(() -> client.getSecretValue("app/db")).isInstanceOf(AuditFailedException.class)
+                    .hasMessageContaining("no audit sink could record 'secret.read' of secret 'app/db'")
+                    .hasMessageContaining(SecretsConfig.AUDIT_FAIL_CLOSED)
+                    .hasMessageContaining(log.toString());
+            refused(() -> client.refresh("app/db"));
+            refused(() -> client.getSecretValue(GetSecretValueRequest.of("app/db").withVersionId("v1")));
+            assertThatThrownBy(() -> client.putSecretValue("app/db", SecretValue.ofText("n3w")))
+                    .isInstanceOf(AuditFailedException.class).hasMessageContaining("nothing was written");
+            refused(() -> client.createSecret(CreateSecretRequest.of("app/other", SecretKind.GENERIC, SecretValue.ofText("x"))));
+            refused(() -> client.putSecretValue(PutSecretValueRequest.of("app/db", SecretValue.ofText("n3w")).withLabels(Label.PENDING)));
+            refused(() -> client.tagSecret("app/db", Map.of("a", "b")));
+            refused(() -> client.updateDescription("app/db", "changed"));
+            refused(() -> client.deleteSecret("app/db"));
+            refused(() -> client.forceDeleteSecret("app/db"));
+            refused(() -> client.moveToKey("app/db", "payments"));
+            refused(() -> client.rotateMasterKey("default"));
+            refused(() -> client.describeSecret("app/db"));
+            refused(() -> client.listSecrets(ListSecretsRequest.all()));
+            assertThatThrownBy(() -> client.getSecretValue("app/missing")).as("a failed operation keeps its own error")
+                    .isInstanceOf(SecretNotFoundException.class)
+                    .satisfies(e -> assertThat(e.getSuppressed()).singleElement().isInstanceOf(AuditFailedException.class));
+
+            assertThat(snapshot()).isEqualTo(before);
+
+            Files.delete(log); // writable again: the client works again
+            assertThat(client.getSecretValue("app/db").text()).isEqualTo("s3cr3t");
+            client.putSecretValue("app/db", SecretValue.ofText("n3w"));
+            assertThat(client.getSecretValue("app/db").text()).isEqualTo("n3w");
+            assertThat(AuditLogVerifier.verify(log).entries()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void withFailClosedOff_operationsGoOn_andTheDroppedEventsAreCounted() throws IOException {
+        AtomicInteger dropped = new AtomicInteger();
+        SecretsMetrics metrics = new SecretsMetrics() {
+            @Override
+            public void auditFailure(String action) {
+                dropped.incrementAndGet();
+            }
+        };
+        try (SecretsClient client = client(Map.of(SecretsConfig.AUDIT_FAIL_CLOSED, "false"), metrics)) {
+            client.createSecret(CreateSecretRequest.of("app/db", SecretKind.GENERIC, SecretValue.ofText("s3cr3t")));
+            breakTheLog();
+
+            client.putSecretValue("app/db", SecretValue.ofText("n3w"));
+            assertThat(client.getSecretValue("app/db").text()).isEqualTo("n3w");
+            assertThat(dropped).hasValue(2);
+        }
+    }
+
+    @Test
+    void aLogThatCannotBeCreated_failsTheFirstWrite_beforeTheStoreIsCreated() throws IOException {
+        Files.writeString(dir.resolve("a-file"), "not a directory");
+        log = dir.resolve("a-file/audit.log");
+        try (SecretsClient client = client(Map.of(), SecretsMetrics.NONE)) {
+            refused(() -> client.createSecret(CreateSecretRequest.of("app/db", SecretKind.GENERIC, SecretValue.ofText("x"))));
+        }
+        assertThat(Files.exists(store) ? snapshot() : Map.of()).isEmpty();
+    }
+}

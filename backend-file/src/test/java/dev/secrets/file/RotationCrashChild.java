@@ -1,0 +1,42 @@
+package dev.secrets.file;
+
+import dev.secrets.SecretsClient;
+import dev.secrets.SecretsConfig;
+import dev.secrets.internal.rotation.PostgresRotator;
+import dev.secrets.testing.FaultInjectingRotator;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The process {@link FileStoreRotationTest} kills: rotates a secret on a file store with the
+ * postgresql rotator and stops after {@code setSecret} (the database already has the new password,
+ * the store's CURRENT still the old one), prints {@code BLOCKED} and waits to be killed.
+ *
+ * <p>Arguments: store directory, secret ID, rotator name.
+ */
+public final class RotationCrashChild {
+    private RotationCrashChild() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        FaultInjectingRotator rotator = new FaultInjectingRotator(args[2], new PostgresRotator()).blockAfter("setSecret");
+        SecretsConfig config = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false)
+                .build();
+        SecretsClient client = SecretsClient.builder().config(config).store("file:" + args[0])
+                .masterKey("default", FileStoreRotationTest.KEY).rotator(rotator).build();
+        Thread reporter = new Thread(() -> {
+            try {
+                if (rotator.awaitBlocked(120)) {
+                    System.out.println("BLOCKED");
+                    System.out.flush();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        reporter.setDaemon(true);
+        reporter.start();
+        client.rotateNow(args[1]);
+        System.out.println("COMPLETED"); // not expected: the test kills this process first
+    }
+}

@@ -1,0 +1,154 @@
+package dev.secrets.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.secrets.CreateSecretRequest;
+import dev.secrets.GetSecretValueRequest;
+import dev.secrets.Label;
+import dev.secrets.SecretDescription;
+import dev.secrets.SecretKind;
+import dev.secrets.SecretValue;
+import dev.secrets.SecretsClient;
+import dev.secrets.SecretsConfig;
+import dev.secrets.SecretsException;
+import dev.secrets.StoreUnavailableException;
+import dev.secrets.VersionDescription;
+import dev.secrets.s3.testing.S3ProxyServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The S3 server is stopped in the middle of a run of writes and started again on the same port and
+ * data (s3proxy's filesystem blob store): while it is down, operations fail with
+ * {@link StoreUnavailableException} naming the store; afterwards they succeed, and every
+ * acknowledged write is there, whole and readable.
+ */
+class S3ServerRestartTest {
+    private static final byte[] KEY = key();
+    private static final String ID = "prod/restart";
+
+    @TempDir
+    Path dir;
+
+    private static byte[] key() {
+        byte[] k = new byte[32];
+        Arrays.fill(k, (byte) 9);
+        return k;
+    }
+
+    private static SecretsClient client(String uri, Duration ttl) {
+        SecretsConfig config = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false)
+                .set(S3ObjectStoreProvider.MAX_ATTEMPTS, "2").set(S3ObjectStoreProvider.TIMEOUT, "10s").build();
+        return SecretsClient.builder().config(config).store(uri).masterKey("default", KEY).cacheTtl(ttl).build();
+    }
+
+    @Test
+    void operationsFailClearlyWhileTheServerIsDown_andNothingAcknowledgedIsLostAfterItRestarts() throws Exception {
+        S3ProxyServer.shared(); // credentials for the SDK's default chain
+        S3ProxyServer server = S3ProxyServer.filesystem(dir.resolve("blobs"), 0);
+        int port = server.port();
+        String bucket = "restart";
+        server.createBucket(bucket);
+        String uri = server.storeUri(bucket, "app");
+
+        try (SecretsClient writer = client(uri, Duration.ZERO); SecretsClient reader = client(uri, Duration.ofHours(1))) {
+            writer.createSecret(CreateSecretRequest.of(ID, SecretKind.GENERIC, SecretValue.ofText("v-initial")));
+            assertThat(reader.getSecretValue(ID).text()).isEqualTo("v-initial");
+
+            // A writer that keeps writing through the outage.
+            Map<String, String> acknowledged = Collections.synchronizedMap(new HashMap<>());
+            List<String> attempted = Collections.synchronizedList(new ArrayList<>());
+            AtomicInteger unavailable = new AtomicInteger();
+            AtomicInteger afterRestart = new AtomicInteger();
+            AtomicBoolean restarted = new AtomicBoolean();
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            Future<?> run = pool.submit(() -> {
+                for (int i = 0; afterRestart.get() < 3 && i < 500; i++) {
+                    String value = "v-" + i;
+                    attempted.add(value);
+                    boolean wasRestarted = restarted.get();
+                    try {
+                        acknowledged.put(writer.putSecretValue(ID, SecretValue.ofText(value)), value);
+                        if (wasRestarted) {
+                            afterRestart.incrementAndGet();
+                        }
+                    } catch (StoreUnavailableException e) {
+                        unavailable.incrementAndGet();
+                    } catch (SecretsException e) {
+                        // A write whose outcome could not be confirmed (ConflictException): not acknowledged.
+                    }
+                }
+            });
+            awaitUntil(() -> acknowledged.size() >= 2);
+
+            server.stop();
+            int unavailableBefore = unavailable.get();
+            assertThatThrownBy(() -> writer.putSecretValue(ID, SecretValue.ofText("while-down")))
+                    .isInstanceOf(StoreUnavailableException.class)
+                    .hasMessageContaining("s3://" + bucket + "/app")
+                    .hasMessageContaining("127.0.0.1:" + port);
+            assertThatThrownBy(() -> writer.describeSecret(ID)).isInstanceOf(StoreUnavailableException.class);
+            assertThatThrownBy(() -> reader.refresh(ID)).isInstanceOf(StoreUnavailableException.class);
+            // A cached value is still served while the store is away.
+            assertThat(reader.getSecretValue(ID).text()).isEqualTo("v-initial");
+            awaitUntil(() -> unavailable.get() > unavailableBefore);
+
+            S3ProxyServer again = S3ProxyServer.filesystem(dir.resolve("blobs"), port);
+            try {
+                restarted.set(true);
+                run.get(5, TimeUnit.MINUTES);
+                pool.shutdown();
+
+                SecretDescription d = writer.describeSecret(ID);
+                Map<String, VersionDescription> versions = d.versions().stream().collect(Collectors.toMap(VersionDescription::versionId, v -> v));
+                assertThat(versions).hasSize(d.versions().size());
+                acknowledged.forEach((version, value) -> {
+                    assertThat(versions).containsKey(version);
+                    assertThat(writer.getSecretValue(GetSecretValueRequest.of(ID).withVersionId(version)).text()).isEqualTo(value);
+                });
+                // Besides the acknowledged writes, only writes whose outcome was unknown may be there, whole.
+                Set<String> allowed = new java.util.HashSet<>(attempted);
+                allowed.add("v-initial");
+                for (VersionDescription v : d.versions()) {
+                    assertThat(writer.getSecretValue(GetSecretValueRequest.of(ID).withVersionId(v.versionId())).text()).isIn(allowed);
+                }
+                assertThat(d.versions().stream().filter(v -> v.labels().contains(Label.CURRENT)).count()).isEqualTo(1);
+                assertThat(writer.refresh(ID).text()).isEqualTo(acknowledged.get(d.versionWith(Label.CURRENT).orElseThrow().versionId()));
+                assertThat(unavailable.get()).isPositive();
+                System.out.println("restart: acknowledged " + acknowledged.size() + ", failed while down " + unavailable.get()
+                        + ", versions " + d.versions().size());
+            } finally {
+                again.stop();
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    private static void awaitUntil(java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 2 minutes");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+    }
+}

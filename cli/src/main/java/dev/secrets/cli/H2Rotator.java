@@ -1,0 +1,104 @@
+package dev.secrets.cli;
+
+import dev.secrets.InvalidSecretException;
+import dev.secrets.RandomPassword;
+import dev.secrets.SecretValue;
+import dev.secrets.SecretVersion;
+import dev.secrets.spi.RotationContext;
+import dev.secrets.spi.Rotator;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * {@code h2}: single-user rotation of an H2 database user — the secret's own user changes its own
+ * password ({@code ALTER USER … SET PASSWORD}). Parameter {@code url}: the H2 JDBC URL
+ * ({@code jdbc:h2:…}, no credentials); password options as for {@code random-password}
+ * ({@link RandomPassword#fromParameters}). Used by {@code secrets demo}; every step is idempotent.
+ * Thread-safe (stateless).
+ */
+public final class H2Rotator implements Rotator {
+    public static final String NAME = "h2";
+    public static final String URL = "url";
+    private static final Pattern USER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void validate(Map<String, String> parameters) {
+        String url = parameters.get(URL);
+        if (url == null || !url.startsWith("jdbc:h2:")) {
+            throw new InvalidSecretException("rotator " + NAME + " needs parameter " + URL + "=jdbc:h2:… (the database, without credentials)");
+        }
+        RandomPassword.fromParameters(without(parameters, URL));
+    }
+
+    @Override
+    public void createSecret(RotationContext context) {
+        if (context.pendingValue().isPresent()) {
+            return;
+        }
+        SecretVersion current = context.current().orElseThrow(() -> new InvalidSecretException(
+                "secret '" + context.secretId() + "' has no CURRENT value with the user to rotate"));
+        Map<String, String> fields = new LinkedHashMap<>(current.value().fields());
+        fields.put("password", RandomPassword.fromParameters(without(context.parameters(), URL)).generate(context.random()));
+        context.putPendingValue(SecretValue.ofFields(fields));
+    }
+
+    @Override
+    public void setSecret(RotationContext context) {
+        SecretVersion pending = context.pendingValue().orElseThrow();
+        String url = context.parameters().get(URL);
+        String user = user(pending);
+        if (canLogIn(url, user, pending.field("password"))) {
+            return; // set by an earlier attempt that stopped before recording it
+        }
+        SecretVersion current = context.current().orElseThrow();
+        try (Connection c = DriverManager.getConnection(url, user, current.field("password")); Statement s = c.createStatement()) {
+            s.execute("ALTER USER " + user + " SET PASSWORD '" + pending.field("password").replace("'", "''") + "'");
+        } catch (SQLException e) {
+            // The driver's message never holds the password; the statement text is not kept.
+            throw new IllegalStateException("could not change the password of H2 user " + user + " (SQLState " + e.getSQLState() + ")");
+        }
+    }
+
+    @Override
+    public void testSecret(RotationContext context) {
+        SecretVersion pending = context.pendingValue().orElseThrow();
+        if (!canLogIn(context.parameters().get(URL), user(pending), pending.field("password"))) {
+            throw new IllegalStateException("H2 refuses the pending password of user " + user(pending));
+        }
+    }
+
+    private static String user(SecretVersion v) {
+        String u = v.field("username");
+        if (!USER.matcher(u).matches()) {
+            throw new InvalidSecretException("rotator " + NAME + " rotates users named with letters, digits and _ only");
+        }
+        return u;
+    }
+
+    private static boolean canLogIn(String url, String user, String password) {
+        try (Connection c = DriverManager.getConnection(url, user, password)) {
+            return c.isValid(5);
+        } catch (SQLException e) {
+            if ("28000".equals(e.getSQLState())) {
+                return false;
+            }
+            throw new IllegalStateException("cannot reach H2 at " + url + " (SQLState " + e.getSQLState() + ")");
+        }
+    }
+
+    private static Map<String, String> without(Map<String, String> m, String key) {
+        Map<String, String> copy = new LinkedHashMap<>(m);
+        copy.remove(key);
+        return copy;
+    }
+}

@@ -1,0 +1,70 @@
+package dev.secrets.internal;
+
+import dev.secrets.Label;
+import dev.secrets.RotationStatus;
+import dev.secrets.SecretId;
+import dev.secrets.internal.record.RotationState;
+import dev.secrets.internal.record.SecretRecord;
+import dev.secrets.internal.record.VersionEntry;
+import dev.secrets.internal.rotation.RotationEngine;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+
+/** Decides from a secret's record whether its rotation is overdue, failing or stuck. Pure; thread-safe. */
+public final class RotationStatusCheck {
+    /** The outcome the rotation engine records for a failed attempt. */
+    public static final String FAILED = "failed";
+
+    private RotationStatusCheck() {
+    }
+
+    /**
+     * The status of {@code r} at {@code now}, or empty when its rotation needs no attention.
+     * Overdue means past {@code nextRotation} by more than {@code graceSeconds}.
+     */
+    public static Optional<RotationStatus> of(SecretRecord r, Instant now, long graceSeconds) {
+        if (r == null || r.tombstone || r.deletionDate != null) {
+            return Optional.empty();
+        }
+        RotationState s = r.rotation;
+        Set<RotationStatus.Problem> problems = EnumSet.noneOf(RotationStatus.Problem.class);
+        // The schedule's next date, as the scheduler computes it; a stored date only when there is no schedule to compute from.
+        Instant next = s == null ? null : RotationEngine.nextRotation(r);
+        if (next == null && s != null) {
+            next = instant(s.nextRotation);
+        }
+        if (s != null && s.enabled && next != null && next.plusSeconds(graceSeconds).isBefore(now)) {
+            problems.add(RotationStatus.Problem.OVERDUE);
+        }
+        if (s != null && FAILED.equalsIgnoreCase(s.lastOutcome)) {
+            problems.add(RotationStatus.Problem.FAILING);
+        }
+        String pending = null;
+        for (VersionEntry v : r.versions) {
+            if (v.labels.contains(Label.PENDING.name()) && !v.labels.contains(Label.CURRENT.name())) {
+                pending = v.id;
+            }
+        }
+        Instant lease = s == null ? null : instant(s.leaseUntil);
+        if (pending != null && (lease == null || !lease.isAfter(now))) {
+            problems.add(RotationStatus.Problem.STUCK);
+        }
+        if (problems.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new RotationStatus(SecretId.of(r.id), problems, s == null ? null : s.rotator, next,
+                s == null ? null : instant(s.lastAttempt), s == null ? null : s.lastOutcome, s == null ? null : s.failedStep,
+                s == null ? null : s.lastError, pending != null ? pending : (s == null ? null : s.pendingVersion),
+                s == null ? null : s.completedStep, lease));
+    }
+
+    private static Instant instant(String s) {
+        try {
+            return s == null ? null : Instant.parse(s);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+}

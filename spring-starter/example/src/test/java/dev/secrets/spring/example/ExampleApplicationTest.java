@@ -1,0 +1,37 @@
+package dev.secrets.spring.example;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.secrets.SecretsClient;
+import dev.secrets.spring.SecretsWatcher;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+class ExampleApplicationTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void startsOnItsDemoStore_withTheSecretsBoundToProperties() throws IOException {
+        Path store = tmp.resolve("example-store");
+        Path key = tmp.resolve("example-store.key");
+        ExampleApplication.createDemoStoreIfMissing(store, key);
+        // Twice: the second run finds the secrets and keeps them.
+        ExampleApplication.createDemoStoreIfMissing(store, key);
+
+        SpringApplication app = new SpringApplication(ExampleApplication.class);
+        app.setRegisterShutdownHook(false);
+        try (ConfigurableApplicationContext ctx = app.run("--secrets.store=file:" + store, "--secrets.key=file:" + key)) {
+            assertThat(ctx.getBean(GreetingProperties.class).getMessage()).isEqualTo("Hello from a secret");
+            assertThat(ctx.getEnvironment().getProperty("api-key")).hasSize(32);
+            assertThat(ctx.getBean(SecretsClient.class).getSecretValue("demo/api-key").text())
+                    .isEqualTo(ctx.getEnvironment().getProperty("api-key"));
+            assertThat(ctx).isNotNull();
+            assertThat(ctx.getBeansOfType(SecretsWatcher.class)).hasSize(1);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.secrets.spring;
+
+import dev.secrets.ConfigurationException;
+import dev.secrets.SecretNotFoundException;
+import dev.secrets.SecretScheduledForDeletionException;
+import dev.secrets.SecretVersion;
+import dev.secrets.SecretsClient;
+import dev.secrets.SecretsException;
+import java.util.List;
+import org.springframework.boot.context.config.ConfigData;
+import org.springframework.boot.context.config.ConfigDataLoader;
+import org.springframework.boot.context.config.ConfigDataLoaderContext;
+
+/**
+ * Loads one secret of a {@code secrets:} import into a {@link SecretsPropertySource}, through the
+ * client the {@link SecretsConfigDataLocationResolver} registered in the bootstrap context.
+ *
+ * <p>A missing secret (not found, no value, deletion scheduled) and a client without a configured
+ * store are skipped when the import is {@code optional:}; otherwise, and for every other error
+ * (store unreachable, wrong master key, tampering), start-up fails with a
+ * {@link SecretImportException}.
+ *
+ * <p>Registered in {@code META-INF/spring.factories}; not for direct use.
+ */
+public class SecretsConfigDataLoader implements ConfigDataLoader<SecretsConfigDataResource> {
+    @Override
+    public ConfigData load(ConfigDataLoaderContext context, SecretsConfigDataResource resource) {
+        SecretsClient client;
+        try {
+            client = context.getBootstrapContext().get(SecretsClient.class);
+        } catch (ConfigurationException e) {
+            if (resource.optional()) {
+                return ConfigData.EMPTY;
+            }
+            throw new SecretImportException(resource.secretId(), null, SecretImportException.Reason.NOT_CONFIGURED, e);
+        }
+        String store = client.engine().location();
+        SecretVersion version;
+        try {
+            version = client.getSecretValue(resource.secretId());
+        } catch (SecretNotFoundException | SecretScheduledForDeletionException e) {
+            if (resource.optional()) {
+                return ConfigData.EMPTY;
+            }
+            throw new SecretImportException(resource.secretId(), store, SecretImportException.Reason.NOT_FOUND, e);
+        } catch (SecretsException e) {
+            throw new SecretImportException(resource.secretId(), store, SecretImportException.Reason.FAILED, e);
+        }
+        return new ConfigData(List.of(new SecretsPropertySource(version, resource.prefix())),
+                ConfigData.Option.IGNORE_IMPORTS, ConfigData.Option.IGNORE_PROFILES);
+    }
+}

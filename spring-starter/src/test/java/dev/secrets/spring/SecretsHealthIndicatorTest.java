@@ -1,0 +1,115 @@
+package dev.secrets.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.secrets.CreateSecretRequest;
+import dev.secrets.RotationFailedException;
+import dev.secrets.RotationSettings;
+import dev.secrets.SecretKind;
+import dev.secrets.SecretValue;
+import dev.secrets.SecretsClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.context.ConfigurableApplicationContext;
+
+class SecretsHealthIndicatorTest {
+    @TempDir
+    Path tmp;
+    FileStore store;
+
+    @BeforeEach
+    void createStore() {
+        store = FileStore.create(tmp);
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    private ConfigurableApplicationContext start(String imports) {
+        return FileStore.run(TestApplication.class, store.args("--spring.config.import=" + imports));
+    }
+
+    /** A client of the store whose clock is {@code shift} away from now, to make rotation dates lie in the past. */
+    private SecretsClient clientAt(Duration shift) {
+        return SecretsClient.builder().config(FileStore.isolatedConfig()).store(store.storeUri())
+                .masterKey("default", store.keyUri()).clock(Clock.offset(Clock.systemUTC(), shift)).build();
+    }
+
+    @Test
+    void reachableStore_isUp_andNamesTheStore() {
+        store.text("prod/token", "t");
+        try (ConfigurableApplicationContext ctx = start("secrets:prod/token")) {
+            Health health = ctx.getBean(SecretsHealthIndicator.class).health();
+
+            assertThat(health.getStatus()).isEqualTo(Status.UP);
+            assertThat(health.getDetails()).containsEntry("store", store.storeUri()).doesNotContainKey("rotationsOverdue");
+        }
+    }
+
+    @Test
+    void unreachableStore_isDown() throws IOException {
+        store.text("prod/token", "t");
+        try (ConfigurableApplicationContext ctx = start("secrets:prod/token")) {
+            SecretsHealthIndicator indicator = ctx.getBean(SecretsHealthIndicator.class);
+            // The store's folder is replaced by a plain file: every read of the store fails with an I/O error.
+            Files.move(store.dir, tmp.resolve("moved-away"));
+            Files.writeString(store.dir, "not a directory");
+
+            Health health = indicator.health();
+
+            assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+            assertThat(health.getDetails()).containsKey("error");
+        }
+    }
+
+    @Test
+    void overdueRotation_isReportedInTheDetails_whileStayingUp() {
+        // Written two hours ago, with an hourly schedule: due an hour ago.
+        try (SecretsClient past = clientAt(Duration.ofHours(-2))) {
+            past.createSecret(CreateSecretRequest.of("prod/db", SecretKind.DATABASE,
+                    SecretValue.ofFields(Map.of("username", "app", "password", "p"))));
+            past.configureRotation("prod/db", RotationSettings.of("random-password", "rate(1 hours)"));
+        }
+        store.text("prod/token", "t");
+        store.client.configureRotation("prod/token", RotationSettings.of("random-password", "rate(1 days)"));
+
+        try (ConfigurableApplicationContext ctx = start("secrets:prod/db;prod/token")) {
+            Health health = ctx.getBean(SecretsHealthIndicator.class).health();
+
+            assertThat(health.getStatus()).isEqualTo(Status.UP);
+            assertThat(health.getDetails()).containsEntry("rotationsOverdue", List.of("prod/db"))
+                    .doesNotContainKey("rotationsFailed");
+        }
+    }
+
+    @Test
+    void failedRotation_isReportedWithItsStep() {
+        // The rotator cannot reach this database: setSecret fails, and the status records it.
+        store.database("prod/db", Map.of("username", "app", "password", "p", "host", "127.0.0.1", "port", 1));
+        store.client.configureRotation("prod/db", RotationSettings.of("postgresql", null).withParameter("connectTimeout", "2"));
+        assertThatThrownBy(() -> store.client.rotateNow("prod/db")).isInstanceOf(RotationFailedException.class);
+
+        try (ConfigurableApplicationContext ctx = start("secrets:prod/db")) {
+            Health health = ctx.getBean(SecretsHealthIndicator.class).health();
+
+            assertThat(health.getStatus()).isEqualTo(Status.UP);
+            assertThat(health.getDetails()).containsKey("rotationsFailed").doesNotContainKey("rotationsOverdue");
+            assertThat(((Map<?, ?>) health.getDetails().get("rotationsFailed")).keySet()).map(Object::toString).containsExactly("prod/db");
+            assertThat(health.getDetails().get("rotationsFailed").toString()).contains("failed at");
+        }
+    }
+}
