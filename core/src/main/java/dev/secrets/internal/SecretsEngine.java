@@ -689,13 +689,10 @@ public final class SecretsEngine implements AutoCloseable {
         String versionId = req.token() != null ? req.token() : UUID.randomUUID().toString();
         try {
             String storeId = identity.existing().orElseThrow(() -> notFound(id));
-            SecretRecord before = loadVerified(id).record;
-            if (before == null) {
-                throw notFound(id);
-            }
-            Validation.valueFitsKind(SecretKind.of(before.kind), req.value());
-            Keyring keyring = keyrings.forWrite(storeId, before.keyName);
-            VersionEntry sealed = seal(storeId, id.value(), versionId, keyring, req.value());
+            // Sealed once, under the master key of the record read; sealed again only if a retry
+            // finds the secret moved to another master key meanwhile.
+            VersionEntry[] sealed = new VersionEntry[1];
+            String[] sealedUnder = new String[1];
             String[] written = new String[1];
             mutate(id, storeId, r -> {
                 if (r == null) {
@@ -710,11 +707,12 @@ public final class SecretsEngine implements AutoCloseable {
                     throw new InvalidSecretException("idempotency token '" + versionId
                             + "' was already used for another value of secret '" + id + "'");
                 }
-                if (!r.keyName.equals(before.keyName)) {
-                    throw new ConflictException("secret '" + id + "' moved to another master key meanwhile; retry");
-                }
                 Validation.valueFitsKind(SecretKind.of(r.kind), req.value());
-                VersionEntry v = copy(sealed);
+                if (sealed[0] == null || !r.keyName.equals(sealedUnder[0])) {
+                    sealed[0] = seal(storeId, id.value(), versionId, keyrings.forWrite(storeId, r.keyName), req.value());
+                    sealedUnder[0] = r.keyName;
+                }
+                VersionEntry v = copy(sealed[0]);
                 String now = clock.instant().toString();
                 v.created = now;
                 r.versions.add(v);

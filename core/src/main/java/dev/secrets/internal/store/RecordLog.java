@@ -23,7 +23,7 @@ import java.util.zip.CRC32C;
  * re-created a generation that compaction had removed after we read a stale n (our write lost).
  * Each object carries its <em>lineage</em> — the random write IDs of the last {@value #LINEAGE}
  * generations — so the two cases are told apart by reading the highest object. Older generations
- * are deleted once a newer one is acknowledged (compaction), so a read is always one list and one
+ * are deleted once a newer one is acknowledged (compaction), so a read is two lists and one
  * get, whatever the number of writes.
  *
  * <p>Object layout: one JSON line {@code {"g":N,"l":"<base64 lineage>","c":"<CRC-32C of the lineage, hex>"}}, then
@@ -64,6 +64,26 @@ public final class RecordLog {
         public byte[] payload() {
             return payload;
         }
+
+        /** The write ID of this generation's own write: the last one of its lineage. */
+        byte[] writeId() {
+            return Arrays.copyOfRange(lineage, lineage.length - ID_BYTES, lineage.length);
+        }
+
+        /**
+         * Whether this generation's lineage records {@code writeId} for the earlier {@code generation}.
+         * Trustworthy even when this object is a refused writer's re-creation: its lineage below its
+         * own generation is that of the state its writer read, which was read by {@link #read}.
+         */
+        boolean recorded(long earlier, byte[] writeId) {
+            int count = lineage.length / ID_BYTES;
+            long oldestCovered = generation - count + 1;
+            if (earlier < oldestCovered || earlier >= generation) {
+                return false;
+            }
+            int index = (int) (earlier - oldestCovered);
+            return Arrays.equals(Arrays.copyOfRange(lineage, index * ID_BYTES, (index + 1) * ID_BYTES), writeId);
+        }
     }
 
     /** The key prefix under which the generations of {@code name} are stored. */
@@ -88,19 +108,44 @@ public final class RecordLog {
         }
     }
 
-    /** The latest generation of {@code name}, or empty when the log does not exist. */
+    /**
+     * The latest generation of {@code name}, or empty when the log does not exist.
+     *
+     * <p>A name can be used twice: once a generation is compacted away, a writer that read an older
+     * state can create that name again (its write is then refused, and it deletes the object, but
+     * meanwhile the object is there). So an object got by the name a listing showed as the latest
+     * may not be the one that was listed. The read lists once more after the get: if the latest is
+     * still the same name, nothing newer was acknowledged meanwhile and so that name was never
+     * compacted — the object read is the one listed. Otherwise the object read is kept only if the
+     * newer generation's lineage records its write ID; if not, the read starts again.
+     */
     public Optional<Entry> read(String name) {
+        List<String> keys = generationKeys(name);
         for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
-            List<String> keys = generationKeys(name);
             if (keys.isEmpty()) {
                 return Optional.empty();
             }
             String latest = keys.get(keys.size() - 1);
             Optional<byte[]> bytes = store.get(latest);
-            if (bytes.isPresent()) {
-                return Optional.of(parse(name, latest, bytes.get()));
+            if (bytes.isEmpty()) {
+                // Compacted between list and get: a newer generation exists; look again.
+                keys = generationKeys(name);
+                continue;
             }
-            // Compacted between list and get: a newer generation exists; look again.
+            Entry entry = parse(name, latest, bytes.get());
+            List<String> again = generationKeys(name);
+            if (again.isEmpty()) {
+                return Optional.empty(); // the whole log was removed meanwhile (a purge)
+            }
+            String now = again.get(again.size() - 1);
+            if (now.equals(latest)) {
+                return Optional.of(entry);
+            }
+            Optional<byte[]> newer = store.get(now);
+            if (newer.isPresent() && parse(name, now, newer.get()).recorded(entry.generation, entry.writeId())) {
+                return Optional.of(entry); // the object read is in the history: a state that was the latest
+            }
+            keys = again;
         }
         throw new StoreUnavailableException("could not read '" + name + "' from " + store.location()
                 + ": it kept changing under " + READ_ATTEMPTS + " attempts");
@@ -135,15 +180,12 @@ public final class RecordLog {
                 continue;
             }
             Entry newest = parse(name, latest, bytes.get());
-            int count = newest.lineage.length / ID_BYTES;
-            long oldestCovered = newest.generation - count + 1;
+            long oldestCovered = newest.generation - newest.lineage.length / ID_BYTES + 1;
             if (generation < oldestCovered) {
                 throw new ConflictException("could not confirm the write to '" + name + "': more than " + LINEAGE
                         + " writes happened meanwhile; read it back before retrying (an idempotency token makes a retry safe)");
             }
-            int index = (int) (generation - oldestCovered);
-            byte[] recorded = Arrays.copyOfRange(newest.lineage, index * ID_BYTES, (index + 1) * ID_BYTES);
-            if (Arrays.equals(recorded, writeId)) {
+            if (newest.recorded(generation, writeId)) {
                 return true; // later writers built on ours
             }
             // We re-created a generation that had been compacted: our write is not in the history.
