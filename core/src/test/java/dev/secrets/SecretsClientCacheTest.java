@@ -136,4 +136,29 @@ class SecretsClientCacheTest {
         assertThatThrownBy(() -> SecretsClient.builder().config(config(Map.of(SecretsConfig.CACHE_MAX_SIZE, "0"))).store(store)
                 .build()).isInstanceOf(ConfigurationException.class).hasMessageContaining("at least 1");
     }
+
+    @Test
+    void maxSize_countsSecrets_soThatManyCurrentValuesStayCached_andOneMoreEvictsOne() {
+        for (String id : new String[] {"a", "b", "c", "d"}) {
+            writer.createSecret(CreateSecretRequest.of(id, SecretKind.GENERIC, SecretValue.ofText("value of " + id)));
+        }
+        try (SecretsClient small = SecretsClient.builder().config(config(Map.of(SecretsConfig.CACHE_MAX_SIZE, "3"))).store(store)
+                .masterKey("default", KEY).ticker(nanos::get).build()) {
+            for (String id : new String[] {"a", "b", "c"}) {
+                small.getSecretValue(id);
+            }
+            store.resetCounts();
+            for (String id : new String[] {"a", "b", "c"}) {
+                assertThat(small.getSecretValue(id).text()).isEqualTo("value of " + id);
+            }
+            assertThat(store.gets.get() + store.lists.get()).as("three secrets fit a max-size of 3").isZero();
+
+            small.getSecretValue("d");
+            store.resetCounts();
+            for (String id : new String[] {"a", "b", "c", "d"}) {
+                small.getSecretValue(id);
+            }
+            assertThat(store.gets.get()).as("one of the four was evicted and read again").isPositive();
+        }
+    }
 }

@@ -284,20 +284,24 @@ public final class SecretsEngine implements AutoCloseable {
         trim();
     }
 
+    /**
+     * Keeps at most {@code maxSize} secrets' current values and at most {@code maxSize} other entries
+     * (versions by ID or label; a read of a current value also indexes it by version ID, sharing the
+     * same object). Evicts arbitrary entries — hash order is close to random — until within the bounds.
+     */
     private void trim() {
-        if (current.size() + others.size() <= maxSize) {
+        trim(others);
+        trim(current);
+    }
+
+    private void trim(Map<String, CacheEntry> map) {
+        if (map.size() <= maxSize) {
             return;
         }
-        // Evict arbitrary entries (hash order is close to random) until within the bound.
-        Iterator<String> it = others.keySet().iterator();
-        while (current.size() + others.size() > maxSize && it.hasNext()) {
+        Iterator<String> it = map.keySet().iterator();
+        while (map.size() > maxSize && it.hasNext()) {
             it.next();
             it.remove();
-        }
-        Iterator<String> ic = current.keySet().iterator();
-        while (current.size() + others.size() > maxSize && ic.hasNext()) {
-            ic.next();
-            ic.remove();
         }
     }
 
