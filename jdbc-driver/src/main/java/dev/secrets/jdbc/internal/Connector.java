@@ -13,7 +13,10 @@ import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -27,7 +30,11 @@ public final class Connector {
 
     private static final Logger LOG = Logger.getLogger("dev.secrets.jdbc");
 
+    /** Parsed URLs by their text: an application connects with a handful of URLs, each many times. */
+    private static final int PARSED_URLS_MAX = 256;
+
     private final Profiles profiles = new Profiles();
+    private final ConcurrentHashMap<String, SecretsUrl> parsedUrls = new ConcurrentHashMap<>();
     private final Dialects dialects;
     private final RealDrivers drivers;
 
@@ -39,14 +46,16 @@ public final class Connector {
 
     /** Connects; see {@link dev.secrets.jdbc.SecretsDriver} for the contract. */
     public Connection connect(String url, Properties info) throws SQLException {
-        SecretsUrl parsed = SecretsUrl.parse(url);
+        SecretsUrl parsed = parse(url);
         Properties props = info != null ? info : new Properties();
         String secretId = firstNonBlank(parsed.secretId(), props.getProperty(SECRET_ID), props.getProperty("user"));
         if (secretId == null) {
             throw new SQLException("jdbc:secrets: no secret ID for " + Masking.url(url) + ": set the user (or secretId) property, "
                     + "or the secretId URL parameter, to the ID of the secret that holds the database credentials", "28000");
         }
-        Profile profile = profiles.forSettings(Profiles.settingsOf(props));
+        Properties pass = new Properties();
+        Map<String, String> settings = split(props, pass);
+        Profile profile = profiles.forSettings(settings);
         DatabaseDialect dialect = dialects.forSubprotocol(parsed.subprotocol());
 
         // A missing driver is a deployment error: report it before touching the store when the URL is known.
@@ -56,7 +65,6 @@ public final class Connector {
         if (driver == null) {
             driver = drivers.forUrl(parsed.subprotocol(), realUrl);
         }
-        Properties pass = passThrough(props);
 
         long start = System.nanoTime();
         long deadline = start + profile.retryBudget().toNanos();
@@ -183,14 +191,32 @@ public final class Connector {
         return dialect.url(creds.host, creds.port, creds.dbname, parsed.parameters());
     }
 
-    private static Properties passThrough(Properties info) {
-        Properties out = new Properties();
+    private SecretsUrl parse(String url) throws SQLException {
+        SecretsUrl parsed = parsedUrls.get(url);
+        if (parsed == null) {
+            parsed = SecretsUrl.parse(url); // a URL that does not parse is not kept
+            if (parsedUrls.size() >= PARSED_URLS_MAX) {
+                parsedUrls.clear();
+            }
+            parsedUrls.put(url, parsed);
+        }
+        return parsed;
+    }
+
+    /**
+     * Splits the connection properties in one pass: the {@code secrets.*} settings are returned;
+     * what the real driver gets (all but those, the secret ID, user and password) goes to {@code pass}.
+     */
+    private static Map<String, String> split(Properties info, Properties pass) {
+        Map<String, String> settings = new TreeMap<>();
         for (String name : info.stringPropertyNames()) {
-            if (!name.startsWith(Profiles.PREFIX) && !name.equals(SECRET_ID) && !name.equals("user") && !name.equals("password")) {
-                out.setProperty(name, info.getProperty(name));
+            if (name.startsWith(Profiles.PREFIX)) {
+                settings.put(name, info.getProperty(name));
+            } else if (!name.equals(SECRET_ID) && !name.equals("user") && !name.equals("password")) {
+                pass.setProperty(name, info.getProperty(name));
             }
         }
-        return out;
+        return settings;
     }
 
     private static String firstNonBlank(String... values) {
