@@ -71,7 +71,7 @@ public final class RecordLog {
         }
 
         /**
-         * Whether this generation's lineage records {@code writeId} for the earlier {@code generation}.
+         * Whether this generation's lineage records {@code writeId} for the generation {@code earlier}.
          * Trustworthy even when this object is a refused writer's re-creation: its lineage below its
          * own generation is that of the state its writer read, which was read by {@link #read}.
          */

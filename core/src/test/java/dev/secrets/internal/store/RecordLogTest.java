@@ -167,7 +167,7 @@ class RecordLogTest {
         InMemoryObjectStore scratch = new InMemoryObjectStore();
         RecordLog other = new RecordLog(scratch, new SecureRandom());
         assertThat(other.append("x", base, b(payload))).isTrue();
-        return scratch.get("x/~" + String.format("%016x", base.generation() + 1)).orElseThrow();
+        return scratch.get(RecordLog.key("x", base.generation() + 1)).orElseThrow();
     }
 
     @Test

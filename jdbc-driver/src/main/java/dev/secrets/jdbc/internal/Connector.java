@@ -15,7 +15,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -32,6 +32,9 @@ public final class Connector {
 
     /** Parsed URLs by their text: an application connects with a handful of URLs, each many times. */
     private static final int PARSED_URLS_MAX = 256;
+
+    /** Connection properties the real driver never gets from the caller: it gets the secret's user and password. */
+    private static final Set<String> NOT_PASSED = Set.of(SECRET_ID, "user", "password");
 
     private final Profiles profiles = new Profiles();
     private final ConcurrentHashMap<String, SecretsUrl> parsedUrls = new ConcurrentHashMap<>();
@@ -54,7 +57,7 @@ public final class Connector {
                     + "or the secretId URL parameter, to the ID of the secret that holds the database credentials", "28000");
         }
         Properties pass = new Properties();
-        Map<String, String> settings = split(props, pass);
+        Map<String, String> settings = Profiles.split(props, pass, NOT_PASSED);
         Profile profile = profiles.forSettings(settings);
         DatabaseDialect dialect = dialects.forSubprotocol(parsed.subprotocol());
 
@@ -201,22 +204,6 @@ public final class Connector {
             parsedUrls.put(url, parsed);
         }
         return parsed;
-    }
-
-    /**
-     * Splits the connection properties in one pass: the {@code secrets.*} settings are returned;
-     * what the real driver gets (all but those, the secret ID, user and password) goes to {@code pass}.
-     */
-    private static Map<String, String> split(Properties info, Properties pass) {
-        Map<String, String> settings = new TreeMap<>();
-        for (String name : info.stringPropertyNames()) {
-            if (name.startsWith(Profiles.PREFIX)) {
-                settings.put(name, info.getProperty(name));
-            } else if (!name.equals(SECRET_ID) && !name.equals("user") && !name.equals("password")) {
-                pass.setProperty(name, info.getProperty(name));
-            }
-        }
-        return settings;
     }
 
     private static String firstNonBlank(String... values) {

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -30,15 +31,21 @@ public final class Profiles {
     private final ConcurrentMap<Map<String, String>, Profile> profiles = new ConcurrentHashMap<>();
     private final ConcurrentMap<Map<String, String>, SecretsClient> clients = new ConcurrentHashMap<>();
 
-    /** The {@code secrets.*} entries of {@code info}, as text. */
-    public static Map<String, String> settingsOf(Properties info) {
-        Map<String, String> out = new TreeMap<>();
+    /**
+     * Splits connection properties in one pass: returns the {@code secrets.*} entries, as text; puts
+     * into {@code pass} what the real driver gets — everything else but {@code skipped} (the secret
+     * ID, user and password, which the caller sets itself).
+     */
+    public static Map<String, String> split(Properties info, Properties pass, Set<String> skipped) {
+        Map<String, String> settings = new TreeMap<>();
         for (String name : info.stringPropertyNames()) {
             if (name.startsWith(PREFIX)) {
-                out.put(name, info.getProperty(name));
+                settings.put(name, info.getProperty(name));
+            } else if (!skipped.contains(name)) {
+                pass.setProperty(name, info.getProperty(name));
             }
         }
-        return out;
+        return settings;
     }
 
     /**

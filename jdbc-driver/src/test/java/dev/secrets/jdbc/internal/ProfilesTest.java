@@ -68,12 +68,15 @@ class ProfilesTest {
     }
 
     @Test
-    void settingsOf_keepsOnlySecretsProperties() {
+    void split_keepsSecretsPropertiesAsSettings_andPassesTheRestButTheSkippedOnes() {
         Properties info = new Properties();
         info.setProperty("user", "id");
+        info.setProperty("password", "not-for-the-driver");
         info.setProperty("sslmode", "disable");
         info.setProperty("secrets.store", "file:/x");
+        Properties pass = new Properties();
 
-        assertThat(Profiles.settingsOf(info)).containsExactly(Map.entry("secrets.store", "file:/x"));
+        assertThat(Profiles.split(info, pass, java.util.Set.of("user", "password"))).containsExactly(Map.entry("secrets.store", "file:/x"));
+        assertThat(pass).containsExactly(Map.entry("sslmode", "disable"));
     }
 }
