@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.secrets.CreateSecretRequest;
+import dev.secrets.RotationSettings;
+import dev.secrets.SecretKind;
+import dev.secrets.SecretValue;
 import dev.secrets.testing.PostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -198,6 +203,91 @@ class SecretsDriverPostgresIT {
                 load.awaitNewConnection(before, next, Duration.ofSeconds(15));
             }
             load.assertNoFailures();
+        }
+    }
+
+    /** A database secret for {@code role} on {@code db} with the endpoint fields the postgresql rotator connects with. */
+    private void createRotatableSecret(String id, String role, String password, String db) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("engine", "postgres");
+        fields.put("host", POSTGRES.host());
+        fields.put("port", POSTGRES.port());
+        fields.put("dbname", db);
+        fields.put("username", role);
+        fields.put("password", password);
+        store.admin.createSecret(CreateSecretRequest.of(id, SecretKind.DATABASE, SecretValue.ofFields(fields)));
+    }
+
+    /**
+     * The whole chain a user runs: the built-in postgresql rotator (single-user: {@code ALTER ROLE}
+     * with the current credentials, then CURRENT moves) rotates 20 times while a HikariCP pool on
+     * the {@code jdbc:secrets:} URL serves queries; the driver's refresh-and-retry carries the
+     * window between the database's change and the store's.
+     */
+    @Test
+    void rotationUnderLoad_byThePostgresqlRotator_singleUser_losesNoQuery() throws Exception {
+        String role = unique("rotator_single");
+        String db = database(role, "Rotator-initial-1");
+        createRotatableSecret("pg/rotator-single", role, "Rotator-initial-1", db);
+        store.admin.configureRotation("pg/rotator-single", RotationSettings.of("postgresql", "rate(30 days)"));
+        int rotations = 20;
+
+        try (HikariDataSource ds = pool(secretsUrl(db), "pg/rotator-single"); RotationLoad load = new RotationLoad(ds, WHO, 4)) {
+            for (int i = 1; i <= rotations; i++) {
+                String oldPassword = store.admin.getSecretValue("pg/rotator-single").field("password");
+                Set<String> before = load.connectionsSeen();
+                String version = store.admin.rotateNow("pg/rotator-single");
+                assertThat(store.admin.getSecretValue("pg/rotator-single").versionId()).isEqualTo(version);
+                assertOldPasswordRefused(db, role, oldPassword);
+                // A connection opened after the rotation: it can only have logged in with the new password.
+                load.awaitNewConnection(before, role, Duration.ofSeconds(15));
+            }
+            load.assertNoFailures();
+            assertThat(store.admin.describeSecret("pg/rotator-single").rotation().lastOutcome()).isEqualTo("succeeded");
+            System.out.println("postgresql rotator, single-user, under load: " + rotations + " rotations, " + load.queries()
+                    + " queries, " + load.connectionsSeen().size() + " connections, 0 failures");
+        }
+    }
+
+    /**
+     * The postgresql rotator's alternating-users strategy (a clone role, switched on each rotation,
+     * managed through an admin secret) under a live pool: no query fails, and new connections log in
+     * as each rotation's user in turn.
+     */
+    @Test
+    void rotationUnderLoad_byThePostgresqlRotator_alternatingUsers_losesNoQuery() throws Exception {
+        String role = unique("rotator_alt");
+        String adminRole = unique("rotator_admin");
+        String db = database(role, "Rotator-alt-1");
+        POSTGRES.createRole(adminRole, "Rotator-admin-1", true);
+        try (Connection c = POSTGRES.adminConnection(); Statement s = c.createStatement()) {
+            s.execute("ALTER ROLE " + adminRole + " CREATEROLE");
+        }
+        createRotatableSecret("pg/rotator-admin", adminRole, "Rotator-admin-1", "postgres");
+        createRotatableSecret("pg/rotator-alt", role, "Rotator-alt-1", db);
+        store.admin.configureRotation("pg/rotator-alt", RotationSettings.of("postgresql", "rate(30 days)")
+                .withParameter("strategy", "alternating-users").withParameter("adminSecretId", "pg/rotator-admin"));
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(secretsUrl(db));
+        config.setUsername("pg/rotator-alt");
+        store.settings().forEach(config::addDataSourceProperty);
+        // The old user keeps working, so no refused login triggers a re-read: a zero TTL makes new
+        // connections see each rotation at once (see the alternating-users test above).
+        config.addDataSourceProperty("secrets.cache.ttl", "0s");
+        config.setMaximumPoolSize(4);
+        int rotations = 20;
+
+        try (HikariDataSource ds = new HikariDataSource(config); RotationLoad load = new RotationLoad(ds, WHO, 4)) {
+            for (int i = 1; i <= rotations; i++) {
+                Set<String> before = load.connectionsSeen();
+                store.admin.rotateNow("pg/rotator-alt");
+                String user = store.admin.getSecretValue("pg/rotator-alt").field("username");
+                assertThat(user).isEqualTo(i % 2 == 1 ? role + "_clone" : role);
+                load.awaitNewConnection(before, user, Duration.ofSeconds(15));
+            }
+            load.assertNoFailures();
+            System.out.println("postgresql rotator, alternating users, under load: " + rotations + " rotations, " + load.queries()
+                    + " queries, 0 failures");
         }
     }
 
