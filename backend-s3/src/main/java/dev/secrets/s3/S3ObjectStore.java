@@ -4,6 +4,7 @@ import dev.secrets.ConfigurationException;
 import dev.secrets.StoreUnavailableException;
 import dev.secrets.spi.ListPage;
 import dev.secrets.spi.ObjectStore;
+import dev.secrets.spi.StoredObject;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -30,6 +32,7 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -110,9 +113,16 @@ public final class S3ObjectStore implements ObjectStore {
 
     @Override
     public Optional<byte[]> get(String key) {
+        return getWithETag(key).map(StoredObject::bytes);
+    }
+
+    /** The object and the ETag S3 gives for it (the same as in {@code ListObjectsV2}). */
+    @Override
+    public Optional<StoredObject> getWithETag(String key) {
         String objectKey = objectKey(key);
         try {
-            return Optional.of(s3.getObjectAsBytes(b -> b.bucket(location.bucket()).key(objectKey)).asByteArrayUnsafe());
+            ResponseBytes<GetObjectResponse> r = s3.getObjectAsBytes(b -> b.bucket(location.bucket()).key(objectKey));
+            return Optional.of(new StoredObject(r.asByteArrayUnsafe(), r.response().eTag()));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (AwsServiceException e) {
@@ -182,13 +192,15 @@ public final class S3ObjectStore implements ObjectStore {
                 }
             });
             List<String> keys = new ArrayList<>(r.contents().size());
+            List<String> etags = new ArrayList<>(r.contents().size());
             for (S3Object o : r.contents()) {
                 if (keys.size() < limit && o.key().startsWith(root)) {
                     keys.add(o.key().substring(root.length()));
+                    etags.add(o.eTag());
                 }
             }
             boolean truncated = Boolean.TRUE.equals(r.isTruncated()) || keys.size() < r.contents().size();
-            return new ListPage(keys, truncated);
+            return new ListPage(keys, truncated, etags);
         } catch (SdkException e) {
             throw unavailable("list", prefix, e);
         }

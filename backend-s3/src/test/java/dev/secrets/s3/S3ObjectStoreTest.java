@@ -111,7 +111,7 @@ class S3ObjectStoreTest {
         assertThat(seen).isEqualTo(all);
         assertThat(pages).isEqualTo(3);
         assertThat(store.list("p/", "p/020", 100).keys()).containsExactly("p/021", "p/022", "p/023", "p/024");
-        assertThat(store.list("none/", null, 10)).isEqualTo(new ListPage(List.of(), false));
+        assertThat(store.list("none/", null, 10).keys()).isEmpty();
     }
 
     @Test

@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * same kind (URL-connection HTTP client, same server, same credentials). The requests each cold
  * read sends are counted by an SDK interceptor and printed after each iteration.
  *
- * <p>Target: {@code secrets} ≤ 1.5 × {@code bareGet}; 3 requests per cold read (list, get, and the list that confirms the object got is the latest).
+ * <p>Target: {@code secrets} ≤ 1.5 × {@code bareGet}; 2 requests per cold read (list and get; the GET's ETag equal to the listed one).
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar S3ColdGetBenchmark}
  */

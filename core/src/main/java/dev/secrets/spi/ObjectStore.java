@@ -21,6 +21,15 @@ public interface ObjectStore extends AutoCloseable {
     Optional<byte[]> get(String key);
 
     /**
+     * The object with its ETag, for stores that give ETags in {@link #list} too (see
+     * {@link StoredObject}). Lets core confirm with one read that the object it got at a listed key
+     * is the one listed; a store without ETags leaves this default, and core lists once more instead.
+     */
+    default Optional<StoredObject> getWithETag(String key) {
+        return get(key).map(bytes -> new StoredObject(bytes, null));
+    }
+
+    /**
      * Creates the object at {@code key} with {@code bytes} if there is none, atomically: of any
      * number of concurrent callers (threads, processes, machines) for one key, exactly one gets
      * {@code true}. When this returns {@code true} the object is durable and every later
@@ -36,7 +45,8 @@ public interface ObjectStore extends AutoCloseable {
 
     /**
      * Up to {@code limit} keys that start with {@code prefix} and sort after {@code startAfter}
-     * (by {@link String#compareTo}; {@code null} for the first page), in that order.
+     * (by {@link String#compareTo}; {@code null} for the first page), in that order; with their
+     * ETags when the store gives them (and then {@link #getWithETag} gives them too).
      */
     ListPage list(String prefix, String startAfter, int limit);
 

@@ -2,28 +2,45 @@ package dev.secrets.testing;
 
 import dev.secrets.spi.ListPage;
 import dev.secrets.spi.ObjectStore;
+import dev.secrets.spi.StoredObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An {@link ObjectStore} in memory, for core's own tests: the same contract as a real backend
  * (atomic create-if-absent, keys listed in {@link String} order), without I/O. Thread-safe.
  */
 public final class InMemoryObjectStore implements ObjectStore {
-    private final ConcurrentSkipListMap<String, byte[]> objects = new ConcurrentSkipListMap<>();
+    /** One object and its ETag: a number unique to each write, as an object store's would be. */
+    private record Stored(byte[] bytes, String etag) {
+    }
+
+    private final ConcurrentSkipListMap<String, Stored> objects = new ConcurrentSkipListMap<>();
+    private final AtomicLong writes = new AtomicLong();
+
+    private Stored stored(byte[] bytes) {
+        return new Stored(bytes.clone(), "\"" + writes.incrementAndGet() + "\"");
+    }
 
     @Override
     public Optional<byte[]> get(String key) {
-        byte[] b = objects.get(key);
-        return b == null ? Optional.empty() : Optional.of(b.clone());
+        Stored o = objects.get(key);
+        return o == null ? Optional.empty() : Optional.of(o.bytes.clone());
+    }
+
+    @Override
+    public Optional<StoredObject> getWithETag(String key) {
+        Stored o = objects.get(key);
+        return o == null ? Optional.empty() : Optional.of(new StoredObject(o.bytes.clone(), o.etag));
     }
 
     @Override
     public boolean putIfAbsent(String key, byte[] bytes) {
-        return objects.putIfAbsent(key, bytes.clone()) == null;
+        return objects.putIfAbsent(key, stored(bytes)) == null;
     }
 
     @Override
@@ -34,23 +51,25 @@ public final class InMemoryObjectStore implements ObjectStore {
     @Override
     public ListPage list(String prefix, String startAfter, int limit) {
         List<String> out = new ArrayList<>();
-        Map<String, byte[]> tail = startAfter == null || startAfter.compareTo(prefix) < 0
+        List<String> etags = new ArrayList<>();
+        Map<String, Stored> tail = startAfter == null || startAfter.compareTo(prefix) < 0
                 ? objects.tailMap(prefix, true) : objects.tailMap(startAfter, false);
-        for (String k : tail.keySet()) {
-            if (!k.startsWith(prefix)) {
+        for (Map.Entry<String, Stored> e : tail.entrySet()) {
+            if (!e.getKey().startsWith(prefix)) {
                 break;
             }
             if (out.size() == limit) {
-                return new ListPage(out, true);
+                return new ListPage(out, true, etags);
             }
-            out.add(k);
+            out.add(e.getKey());
+            etags.add(e.getValue().etag);
         }
-        return new ListPage(out, false);
+        return new ListPage(out, false, etags);
     }
 
     /** Replaces an object's bytes, as an attacker or a faulty disk would. */
     public void overwrite(String key, byte[] bytes) {
-        objects.put(key, bytes.clone());
+        objects.put(key, stored(bytes));
     }
 
     /** Every key, in order. */

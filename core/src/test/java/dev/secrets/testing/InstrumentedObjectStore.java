@@ -3,6 +3,7 @@ package dev.secrets.testing;
 import dev.secrets.StoreUnavailableException;
 import dev.secrets.spi.ListPage;
 import dev.secrets.spi.ObjectStore;
+import dev.secrets.spi.StoredObject;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -63,6 +64,13 @@ public final class InstrumentedObjectStore implements ObjectStore {
         check();
         gets.incrementAndGet();
         return delegate.get(key);
+    }
+
+    @Override
+    public Optional<StoredObject> getWithETag(String key) {
+        check();
+        gets.incrementAndGet();
+        return delegate.getWithETag(key);
     }
 
     @Override

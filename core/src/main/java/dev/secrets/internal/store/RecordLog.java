@@ -4,6 +4,7 @@ import dev.secrets.ConflictException;
 import dev.secrets.StoreUnavailableException;
 import dev.secrets.spi.ListPage;
 import dev.secrets.spi.ObjectStore;
+import dev.secrets.spi.StoredObject;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -23,8 +24,8 @@ import java.util.zip.CRC32C;
  * re-created a generation that compaction had removed after we read a stale n (our write lost).
  * Each object carries its <em>lineage</em> — the random write IDs of the last {@value #LINEAGE}
  * generations — so the two cases are told apart by reading the highest object. Older generations
- * are deleted once a newer one is acknowledged (compaction), so a read is two lists and one
- * get, whatever the number of writes.
+ * are deleted once a newer one is acknowledged (compaction), so a read is one list and one get
+ * on a store that gives ETags (two lists and one get on one that does not), whatever the number of writes.
  *
  * <p>Object layout: one JSON line {@code {"g":N,"l":"<base64 lineage>","c":"<CRC-32C of the lineage, hex>"}}, then
  * the payload bytes.
@@ -114,30 +115,34 @@ public final class RecordLog {
      * <p>A name can be used twice: once a generation is compacted away, a writer that read an older
      * state can create that name again (its write is then refused, and it deletes the object, but
      * meanwhile the object is there). So an object got by the name a listing showed as the latest
-     * may not be the one that was listed. The read lists once more after the get: if the latest is
-     * still the same name, nothing newer was acknowledged meanwhile and so that name was never
-     * compacted — the object read is the one listed. Otherwise the object read is kept only if the
-     * newer generation's lineage records its write ID; if not, the read starts again.
+     * may not be the one that was listed. When the store gives ETags, the read keeps the object if
+     * its ETag is the one listed. Otherwise it lists once more: if the latest is still the same
+     * name, nothing newer was acknowledged meanwhile and so that name was never compacted — the
+     * object read is the one listed. If a newer generation appeared, the object read is kept only
+     * if the newer generation's lineage records its write ID; if not, the read starts again.
      */
     public Optional<Entry> read(String name) {
-        List<String> keys = generationKeys(name);
+        Listing listing = generations(name);
         for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
-            if (keys.isEmpty()) {
+            if (listing.keys.isEmpty()) {
                 return Optional.empty();
             }
-            String latest = keys.get(keys.size() - 1);
-            Optional<byte[]> bytes = store.get(latest);
-            if (bytes.isEmpty()) {
+            String latest = listing.latest();
+            Optional<StoredObject> got = store.getWithETag(latest);
+            if (got.isEmpty()) {
                 // Compacted between list and get: a newer generation exists; look again.
-                keys = generationKeys(name);
+                listing = generations(name);
                 continue;
             }
-            Entry entry = parse(name, latest, bytes.get());
-            List<String> again = generationKeys(name);
-            if (again.isEmpty()) {
+            Entry entry = parse(name, latest, got.get().bytes());
+            if (listing.latestETag != null && listing.latestETag.equals(got.get().etag())) {
+                return Optional.of(entry); // the very object listed as the latest
+            }
+            Listing again = generations(name);
+            if (again.keys.isEmpty()) {
                 return Optional.empty(); // the whole log was removed meanwhile (a purge)
             }
-            String now = again.get(again.size() - 1);
+            String now = again.latest();
             if (now.equals(latest)) {
                 return Optional.of(entry);
             }
@@ -145,7 +150,7 @@ public final class RecordLog {
             if (newer.isPresent() && parse(name, now, newer.get()).recorded(entry.generation, entry.writeId())) {
                 return Optional.of(entry); // the object read is in the history: a state that was the latest
             }
-            keys = again;
+            listing = again;
         }
         throw new StoreUnavailableException("could not read '" + name + "' from " + store.location()
                 + ": it kept changing under " + READ_ATTEMPTS + " attempts");
@@ -207,19 +212,33 @@ public final class RecordLog {
         }
     }
 
+    /** The generation keys of a log in order, and the ETag of the latest when the store gave one. */
+    private record Listing(List<String> keys, String latestETag) {
+        String latest() {
+            return keys.get(keys.size() - 1);
+        }
+    }
+
     private List<String> generationKeys(String name) {
+        return generations(name).keys;
+    }
+
+    private Listing generations(String name) {
         String prefix = prefix(name);
         List<String> out = new ArrayList<>();
+        String latestETag = null;
         String after = null;
         while (true) {
             ListPage page = store.list(prefix, after, PAGE);
-            for (String k : page.keys()) {
+            for (int i = 0; i < page.keys().size(); i++) {
+                String k = page.keys().get(i);
                 if (generationOf(k) >= 0 && k.length() == prefix.length() + 16) {
                     out.add(k);
+                    latestETag = page.etag(i);
                 }
             }
             if (!page.truncated() || page.keys().isEmpty()) {
-                return out;
+                return new Listing(out, latestETag);
             }
             after = page.keys().get(page.keys().size() - 1);
         }

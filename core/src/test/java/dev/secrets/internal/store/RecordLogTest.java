@@ -7,7 +7,9 @@ import dev.secrets.ConflictException;
 import dev.secrets.SecretsException;
 import dev.secrets.spi.ListPage;
 import dev.secrets.spi.ObjectStore;
+import dev.secrets.spi.StoredObject;
 import dev.secrets.testing.InMemoryObjectStore;
+import dev.secrets.testing.InstrumentedObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -139,6 +141,52 @@ class RecordLogTest {
 
         assertThat(s(latest)).isEqualTo("three");
         assertThat(latest.generation()).isEqualTo(3);
+    }
+
+    /** The same race on a store that gives ETags: the ETag got differs from the one listed, so the read looks again. */
+    @Test
+    void aNameRecreatedBetweenListAndGet_isNotReturned_onAStoreWithETagsEither() {
+        log.append("x", null, b("one"));
+        RecordLog.Entry stale = log.read("x").orElseThrow();
+        log.append("x", stale, b("two (acknowledged)"));
+        String two = "x/~0000000000000002";
+        ObjectStore racing = new Delegating(store) {
+            boolean raced;
+
+            @Override
+            public Optional<StoredObject> getWithETag(String key) {
+                if (key.equals(two) && !raced) {
+                    raced = true;
+                    log.append("x", log.read("x").orElseThrow(), b("three"));
+                    assertThat(store.putIfAbsent(two, frameLike(stale, "stale write"))).isTrue();
+                }
+                return store.getWithETag(key);
+            }
+        };
+
+        RecordLog.Entry latest = new RecordLog(racing, new SecureRandom()).read("x").orElseThrow();
+
+        assertThat(s(latest)).isEqualTo("three");
+    }
+
+    @Test
+    void anUncontendedRead_isOneListAndOneGet_withETags_andTwoListsAndOneGet_without() {
+        log.append("x", null, b("one"));
+        InstrumentedObjectStore withETags = new InstrumentedObjectStore(store);
+        assertThat(s(new RecordLog(withETags, new SecureRandom()).read("x").orElseThrow())).isEqualTo("one");
+        assertThat(withETags.lists.get()).isEqualTo(1);
+        assertThat(withETags.gets.get()).isEqualTo(1);
+
+        InstrumentedObjectStore without = new InstrumentedObjectStore(new Delegating(store) {
+            @Override
+            public ListPage list(String prefix, String startAfter, int limit) {
+                ListPage p = super.list(prefix, startAfter, limit);
+                return new ListPage(p.keys(), p.truncated()); // a store that gives no ETags
+            }
+        });
+        assertThat(s(new RecordLog(without, new SecureRandom()).read("x").orElseThrow())).isEqualTo("one");
+        assertThat(without.lists.get()).isEqualTo(2);
+        assertThat(without.gets.get()).isEqualTo(1);
     }
 
     @Test
