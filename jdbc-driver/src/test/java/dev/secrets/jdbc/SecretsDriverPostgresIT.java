@@ -80,6 +80,21 @@ class SecretsDriverPostgresIT {
         return new HikariDataSource(config);
     }
 
+    /**
+     * A pool on the {@code jdbc:secrets:} URL for an alternating-users secret. The old user keeps
+     * working, so no refused login triggers a re-read: new connections see a rotation when the cached
+     * value expires. A zero TTL makes that "at once" for the tests.
+     */
+    private HikariDataSource alternatingUsersPool(String db, String secretId) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(secretsUrl(db));
+        config.setUsername(secretId);
+        store.settings().forEach(config::addDataSourceProperty);
+        config.addDataSourceProperty("secrets.cache.ttl", "0s");
+        config.setMaximumPoolSize(4);
+        return new HikariDataSource(config);
+    }
+
     @Test
     void driverManager_connectsAsTheSecretsUser() throws SQLException {
         String role = unique("app");
@@ -184,16 +199,8 @@ class SecretsDriverPostgresIT {
         }
         store.createDatabaseSecret("pg/alternating", roleA, "a-0");
         int rotations = 20;
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(secretsUrl(db));
-        config.setUsername("pg/alternating");
-        store.settings().forEach(config::addDataSourceProperty);
-        // The old user keeps working, so no login fails to trigger a re-read: new connections see a
-        // rotation when the cached value expires. A zero TTL makes that "at once" for the test.
-        config.addDataSourceProperty("secrets.cache.ttl", "0s");
-        config.setMaximumPoolSize(4);
 
-        try (HikariDataSource ds = new HikariDataSource(config); RotationLoad load = new RotationLoad(ds, WHO, 4)) {
+        try (HikariDataSource ds = alternatingUsersPool(db, "pg/alternating"); RotationLoad load = new RotationLoad(ds, WHO, 4)) {
             for (int i = 1; i <= rotations; i++) {
                 Set<String> before = load.connectionsSeen();
                 String next = i % 2 == 0 ? roleA : roleB;
@@ -267,17 +274,9 @@ class SecretsDriverPostgresIT {
         createRotatableSecret("pg/rotator-alt", role, "Rotator-alt-1", db);
         store.admin.configureRotation("pg/rotator-alt", RotationSettings.of("postgresql", "rate(30 days)")
                 .withParameter("strategy", "alternating-users").withParameter("adminSecretId", "pg/rotator-admin"));
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(secretsUrl(db));
-        config.setUsername("pg/rotator-alt");
-        store.settings().forEach(config::addDataSourceProperty);
-        // The old user keeps working, so no refused login triggers a re-read: a zero TTL makes new
-        // connections see each rotation at once (see the alternating-users test above).
-        config.addDataSourceProperty("secrets.cache.ttl", "0s");
-        config.setMaximumPoolSize(4);
         int rotations = 20;
 
-        try (HikariDataSource ds = new HikariDataSource(config); RotationLoad load = new RotationLoad(ds, WHO, 4)) {
+        try (HikariDataSource ds = alternatingUsersPool(db, "pg/rotator-alt"); RotationLoad load = new RotationLoad(ds, WHO, 4)) {
             for (int i = 1; i <= rotations; i++) {
                 Set<String> before = load.connectionsSeen();
                 store.admin.rotateNow("pg/rotator-alt");

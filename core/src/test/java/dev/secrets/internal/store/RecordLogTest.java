@@ -116,22 +116,15 @@ class RecordLogTest {
      */
     @Test
     void aNameRecreatedBetweenListAndGet_isNotReturnedAsTheLatest() {
-        log.append("x", null, b("one"));
-        RecordLog.Entry stale = log.read("x").orElseThrow();
-        log.append("x", stale, b("two (acknowledged)"));
-        String two = "x/~0000000000000002";
+        RecordLog.Entry stale = writeTwoGenerations();
         ObjectStore racing = new Delegating(store) {
             boolean raced;
 
             @Override
             public Optional<byte[]> get(String key) {
-                if (key.equals(two) && !raced) {
+                if (key.equals(TWO) && !raced) {
                     raced = true;
-                    log.append("x", log.read("x").orElseThrow(), b("three"));
-                    // The stale writer's create of name 2 succeeds (it was compacted); it has not yet
-                    // listed and found it lost, so its object is there for our get.
-                    byte[] recreated = frameLike(stale, "stale write");
-                    assertThat(store.putIfAbsent(two, recreated)).isTrue();
+                    appendThreeAndRecreateTwo(stale);
                 }
                 return super.get(key);
             }
@@ -146,19 +139,15 @@ class RecordLogTest {
     /** The same race on a store that gives ETags: the ETag got differs from the one listed, so the read looks again. */
     @Test
     void aNameRecreatedBetweenListAndGet_isNotReturned_onAStoreWithETagsEither() {
-        log.append("x", null, b("one"));
-        RecordLog.Entry stale = log.read("x").orElseThrow();
-        log.append("x", stale, b("two (acknowledged)"));
-        String two = "x/~0000000000000002";
+        RecordLog.Entry stale = writeTwoGenerations();
         ObjectStore racing = new Delegating(store) {
             boolean raced;
 
             @Override
             public Optional<StoredObject> getWithETag(String key) {
-                if (key.equals(two) && !raced) {
+                if (key.equals(TWO) && !raced) {
                     raced = true;
-                    log.append("x", log.read("x").orElseThrow(), b("three"));
-                    assertThat(store.putIfAbsent(two, frameLike(stale, "stale write"))).isTrue();
+                    appendThreeAndRecreateTwo(stale);
                 }
                 return store.getWithETag(key);
             }
@@ -208,6 +197,25 @@ class RecordLogTest {
 
         // The object read is confirmed by the newer generation's lineage: a state that was the latest.
         assertThat(s(new RecordLog(racing, new SecureRandom()).read("x").orElseThrow())).isEqualTo("one");
+    }
+
+    private static final String TWO = RecordLog.key("x", 2);
+
+    /** Writes generations 1 and 2; returns generation 1, as a writer that read it and stalled holds it. */
+    private RecordLog.Entry writeTwoGenerations() {
+        log.append("x", null, b("one"));
+        RecordLog.Entry first = log.read("x").orElseThrow();
+        log.append("x", first, b("two (acknowledged)"));
+        return first;
+    }
+
+    /**
+     * The race: generation 3 is appended (compacting 2 away), then the stalled writer's create of
+     * name 2 succeeds; it has not yet listed and found its write lost, so its object is there.
+     */
+    private void appendThreeAndRecreateTwo(RecordLog.Entry stale) {
+        log.append("x", log.read("x").orElseThrow(), b("three"));
+        assertThat(store.putIfAbsent(TWO, frameLike(stale, "stale write"))).isTrue();
     }
 
     /** What a writer holding {@code base} writes as the next generation: the frame of a real append. */
