@@ -13,10 +13,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.ParameterContext;
-import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * A real MariaDB server for tests, started once per JVM and shared by every test class.
@@ -59,7 +55,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * <p><b>Thread safety.</b> All methods are thread-safe; concurrent first uses start one server.
  * Every instance is a handle on the same server.
  */
-public final class MariaDbServer implements BeforeAllCallback, ParameterResolver {
+public final class MariaDbServer extends DatabaseServer {
 
     private static final List<Path> BIN_DIRS = List.of(Path.of("/usr/sbin"), Path.of("/usr/bin"),
             Path.of("/usr/local/sbin"), Path.of("/usr/local/bin"), Path.of("/usr/local/mysql/bin"),
@@ -84,6 +80,7 @@ public final class MariaDbServer implements BeforeAllCallback, ParameterResolver
 
     /** For {@code @ExtendWith(MariaDbServer.class)}; code uses {@link #shared()}. */
     private MariaDbServer() {
+        super(SERVER);
     }
 
     /**
@@ -94,62 +91,15 @@ public final class MariaDbServer implements BeforeAllCallback, ParameterResolver
         return SHARED;
     }
 
-    /** Starts the server if needed, so that a start failure is reported before the class's tests. */
-    @Override
-    public void beforeAll(ExtensionContext context) {
-        SERVER.get();
-    }
-
-    @Override
-    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return parameterContext.getParameter().getType() == MariaDbServer.class;
-    }
-
-    @Override
-    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        SERVER.get();
-        return SHARED;
-    }
-
-    /** The address the server listens on: {@code 127.0.0.1}. Does not start the server. */
-    public String host() {
-        return ServerSupport.LOOPBACK;
-    }
-
-    /** The TCP port the server listens on. */
-    public int port() {
-        return SERVER.get().port;
-    }
-
-    /**
-     * {@code jdbc:mariadb://127.0.0.1:PORT/DATABASE}, without credentials; an empty
-     * {@code database} gives a URL with no default database. Use plain names (letters, digits,
-     * {@code _}).
-     */
-    public String jdbcUrl(String database) {
-        Objects.requireNonNull(database, "database");
-        return url(port(), database);
-    }
-
     /** The administrator's user name: {@code root}. Does not start the server. */
+    @Override
     public String superuser() {
         return SUPERUSER;
-    }
-
-    /** The administrator's password, random for each JVM. Keep it out of logs and messages. */
-    public String superuserPassword() {
-        return SERVER.get().password;
     }
 
     /** A new connection as the administrator, with no default database; the caller closes it. */
     public Connection adminConnection() throws SQLException {
         return adminConnection("");
-    }
-
-    /** A new connection to {@code database} as the administrator; the caller closes it. */
-    public Connection adminConnection(String database) throws SQLException {
-        Running server = SERVER.get();
-        return connect(url(server.port, database), SUPERUSER, server.password);
     }
 
     /**
@@ -185,23 +135,28 @@ public final class MariaDbServer implements BeforeAllCallback, ParameterResolver
         execute("GRANT ALL PRIVILEGES ON " + identifier(database) + ".* TO " + account(name));
     }
 
-    @Override
-    public String toString() {
-        Running server = SERVER.peek();
-        return "MariaDbServer[" + (server == null ? "not started" : host() + ":" + server.port) + "]";
-    }
-
     private void execute(String sql) throws SQLException {
         try (Connection connection = adminConnection(); Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
     }
 
-    private static String url(int port, String database) {
+    /** {@code jdbc:mariadb://127.0.0.1:PORT/DATABASE}; an empty {@code database} gives a URL with no default database. */
+    @Override
+    String url(int port, String database) {
+        return urlOf(port, database);
+    }
+
+    @Override
+    Connection connect(String url, String user, String password) throws SQLException {
+        return open(url, user, password);
+    }
+
+    private static String urlOf(int port, String database) {
         return "jdbc:mariadb://" + ServerSupport.LOOPBACK + ":" + port + "/" + database;
     }
 
-    private static Connection connect(String url, String user, String password) throws SQLException {
+    private static Connection open(String url, String user, String password) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("user", user);
         properties.setProperty("password", password);
@@ -229,7 +184,7 @@ public final class MariaDbServer implements BeforeAllCallback, ParameterResolver
     }
 
     /** The server process and its files. */
-    private static final class Running implements AutoCloseable {
+    private static final class Running implements Started {
 
         private final Path workDir;
         private final Process process;
@@ -241,6 +196,16 @@ public final class MariaDbServer implements BeforeAllCallback, ParameterResolver
             this.process = process;
             this.port = port;
             this.password = password;
+        }
+
+        @Override
+        public int port() {
+            return port;
+        }
+
+        @Override
+        public String password() {
+            return password;
         }
 
         static Running start() {
@@ -276,7 +241,7 @@ public final class MariaDbServer implements BeforeAllCallback, ParameterResolver
                 try {
                     started = ServerSupport.startOnFreePort("MariaDB",
                             port -> serverCommand(server, finalWorkDir, dataDir, initFile, osUser, port),
-                            port -> () -> connect(url(port, ""), SUPERUSER, password),
+                            port -> () -> open(urlOf(port, ""), SUPERUSER, password),
                             workDir, workDir.resolve("server.log"), START_TIMEOUT);
                 } finally {
                     Files.deleteIfExists(initFile);

@@ -14,10 +14,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.ParameterContext;
-import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * A real PostgreSQL 15 server for tests, started once per JVM and shared by every test class.
@@ -58,7 +54,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * <p><b>Thread safety.</b> All methods are thread-safe; concurrent first uses start one server.
  * Every instance is a handle on the same server.
  */
-public final class PostgresServer implements BeforeAllCallback, ParameterResolver {
+public final class PostgresServer extends DatabaseServer {
 
     private static final Path BIN_DIR = Path.of("/usr/lib/postgresql/15/bin");
     private static final String SUPERUSER = "postgres";
@@ -74,6 +70,7 @@ public final class PostgresServer implements BeforeAllCallback, ParameterResolve
 
     /** For {@code @ExtendWith(PostgresServer.class)}; code uses {@link #shared()}. */
     private PostgresServer() {
+        super(SERVER);
     }
 
     /**
@@ -84,58 +81,15 @@ public final class PostgresServer implements BeforeAllCallback, ParameterResolve
         return SHARED;
     }
 
-    /** Starts the server if needed, so that a start failure is reported before the class's tests. */
-    @Override
-    public void beforeAll(ExtensionContext context) {
-        SERVER.get();
-    }
-
-    @Override
-    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return parameterContext.getParameter().getType() == PostgresServer.class;
-    }
-
-    @Override
-    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        SERVER.get();
-        return SHARED;
-    }
-
-    /** The address the server listens on: {@code 127.0.0.1}. Does not start the server. */
-    public String host() {
-        return ServerSupport.LOOPBACK;
-    }
-
-    /** The TCP port the server listens on. */
-    public int port() {
-        return SERVER.get().port;
-    }
-
-    /** {@code jdbc:postgresql://127.0.0.1:PORT/DATABASE}, without credentials. */
-    public String jdbcUrl(String database) {
-        Objects.requireNonNull(database, "database");
-        return url(port(), database);
-    }
-
     /** The name of the superuser role: {@code postgres}. Does not start the server. */
+    @Override
     public String superuser() {
         return SUPERUSER;
-    }
-
-    /** The superuser's password, random for each JVM. Keep it out of logs and messages. */
-    public String superuserPassword() {
-        return SERVER.get().password;
     }
 
     /** A new connection to the {@code postgres} database as the superuser; the caller closes it. */
     public Connection adminConnection() throws SQLException {
         return adminConnection("postgres");
-    }
-
-    /** A new connection to {@code database} as the superuser; the caller closes it. */
-    public Connection adminConnection(String database) throws SQLException {
-        Running server = SERVER.get();
-        return connect(url(server.port, database), SUPERUSER, server.password);
     }
 
     /**
@@ -167,18 +121,23 @@ public final class PostgresServer implements BeforeAllCallback, ParameterResolve
         }
     }
 
+    /** {@code jdbc:postgresql://127.0.0.1:PORT/DATABASE}. */
     @Override
-    public String toString() {
-        Running server = SERVER.peek();
-        return "PostgresServer[" + (server == null ? "not started" : host() + ":" + server.port) + "]";
+    String url(int port, String database) {
+        return urlOf(port, database);
     }
 
-    private static String url(int port, String database) {
+    @Override
+    Connection connect(String url, String user, String password) throws SQLException {
+        return open(url, user, password);
+    }
+
+    private static String urlOf(int port, String database) {
         return "jdbc:postgresql://" + ServerSupport.LOOPBACK + ":" + port + "/"
                 + URLEncoder.encode(database, StandardCharsets.UTF_8);
     }
 
-    private static Connection connect(String url, String user, String password) throws SQLException {
+    private static Connection open(String url, String user, String password) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("user", user);
         properties.setProperty("password", password);
@@ -200,7 +159,7 @@ public final class PostgresServer implements BeforeAllCallback, ParameterResolve
     }
 
     /** The server process and its files. */
-    private static final class Running implements AutoCloseable {
+    private static final class Running implements Started {
 
         private final Path workDir;
         private final Path dataDir;
@@ -216,6 +175,16 @@ public final class PostgresServer implements BeforeAllCallback, ParameterResolve
             this.process = process;
             this.port = port;
             this.password = password;
+        }
+
+        @Override
+        public int port() {
+            return port;
+        }
+
+        @Override
+        public String password() {
+            return password;
         }
 
         static Running start() {
@@ -254,7 +223,7 @@ public final class PostgresServer implements BeforeAllCallback, ParameterResolve
                                 "-c", "dynamic_shared_memory_type=mmap",
                                 // A failing statement may be ALTER ROLE ... PASSWORD: keep SQL out of the log.
                                 "-c", "log_min_error_statement=panic")),
-                        port -> () -> connect(url(port, "postgres"), SUPERUSER, password),
+                        port -> () -> open(urlOf(port, "postgres"), SUPERUSER, password),
                         workDir, workDir.resolve("server.log"), START_TIMEOUT);
                 LOG.log(System.Logger.Level.INFO, "PostgreSQL test server ready on {0}:{1} in {2} ms (files in {3})",
                         ServerSupport.LOOPBACK, String.valueOf(started.port()),
