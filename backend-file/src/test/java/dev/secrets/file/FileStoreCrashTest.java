@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * kill also lands while another process writes.
  */
 class FileStoreCrashTest {
-    private static final int ROUNDS = 26;
+    private static final int ROUNDS = 28;
     private static final int CHILDREN = 2;
     private static final byte[] KEY = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
@@ -58,11 +58,15 @@ class FileStoreCrashTest {
                     children.add(ChildProcesses.start(KEY, stderr, "crash", store.toString(), secret, "90"));
                 }
                 for (ChildProcesses.Child child : children) {
+                    // The random moment of the kill: after a random number of acknowledged writes (of the
+                    // 91 a child makes, so that it is still writing whatever the machine's speed), plus a
+                    // random fraction of a write.
+                    int acksBeforeKill = 1 + random.nextInt(45);
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                    while (child.complete("ACK").isEmpty() && child.process.isAlive() && System.nanoTime() < deadline) {
-                        Thread.sleep(2); // polling the child's output
+                    while (child.complete("ACK").size() < acksBeforeKill && child.process.isAlive() && System.nanoTime() < deadline) {
+                        Thread.sleep(1); // polling the child's output
                     }
-                    Thread.sleep(random.nextInt(150)); // the random moment of the kill
+                    Thread.sleep(random.nextInt(4));
                     boolean alive = child.process.isAlive() && !child.printed("DONE");
                     child.process.destroyForcibly();
                     child.awaitExit();
