@@ -1,8 +1,10 @@
 package dev.secrets.testing;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Objects;
+import java.util.Properties;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -78,14 +80,23 @@ public abstract class DatabaseServer implements BeforeAllCallback, ParameterReso
     /** A new connection to {@code database} as the administrator; the caller closes it. */
     public Connection adminConnection(String database) throws SQLException {
         Started s = server.get();
-        return connect(url(s.port(), database), superuser(), s.password());
+        return connect(url(s.port(), database), superuser(), s.password(), connectTimeout());
     }
 
     /** The JDBC URL of {@code database} on the server listening on {@code port}. */
     abstract String url(int port, String database);
 
-    /** A new connection to {@code url} as {@code user}. */
-    abstract Connection connect(String url, String user, String password) throws SQLException;
+    /** The JDBC driver's {@code connectTimeout} property for about ten seconds, in the driver's unit. */
+    abstract String connectTimeout();
+
+    /** A new connection to {@code url} as {@code user}, giving up after {@code connectTimeout}. */
+    static Connection connect(String url, String user, String password, String connectTimeout) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", user);
+        properties.setProperty("password", password);
+        properties.setProperty("connectTimeout", connectTimeout);
+        return DriverManager.getConnection(url, properties);
+    }
 
     @Override
     public String toString() {

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Properties;
 
 
 /**
@@ -60,6 +59,8 @@ public final class MariaDbServer extends DatabaseServer {
     private static final List<Path> BIN_DIRS = List.of(Path.of("/usr/sbin"), Path.of("/usr/bin"),
             Path.of("/usr/local/sbin"), Path.of("/usr/local/bin"), Path.of("/usr/local/mysql/bin"),
             Path.of("/usr/local/mysql/scripts"));
+    /** The driver's connectTimeout, in milliseconds. */
+    private static final String CONNECT_TIMEOUT = "10000";
     private static final String SUPERUSER = "root";
     private static final String OS_USER = "mysql";
     private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(2);
@@ -148,20 +149,12 @@ public final class MariaDbServer extends DatabaseServer {
     }
 
     @Override
-    Connection connect(String url, String user, String password) throws SQLException {
-        return open(url, user, password);
+    String connectTimeout() {
+        return CONNECT_TIMEOUT;
     }
 
     private static String urlOf(int port, String database) {
         return "jdbc:mariadb://" + ServerSupport.LOOPBACK + ":" + port + "/" + database;
-    }
-
-    private static Connection open(String url, String user, String password) throws SQLException {
-        Properties properties = new Properties();
-        properties.setProperty("user", user);
-        properties.setProperty("password", password);
-        properties.setProperty("connectTimeout", "10000");
-        return DriverManager.getConnection(url, properties);
     }
 
     private static String identifier(String name) {
@@ -241,7 +234,7 @@ public final class MariaDbServer extends DatabaseServer {
                 try {
                     started = ServerSupport.startOnFreePort("MariaDB",
                             port -> serverCommand(server, finalWorkDir, dataDir, initFile, osUser, port),
-                            port -> () -> open(urlOf(port, ""), SUPERUSER, password),
+                            port -> () -> connect(urlOf(port, ""), SUPERUSER, password, CONNECT_TIMEOUT),
                             workDir, workDir.resolve("server.log"), START_TIMEOUT);
                 } finally {
                     Files.deleteIfExists(initFile);

@@ -12,7 +12,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.Properties;
 
 
 /**
@@ -57,6 +56,8 @@ import java.util.Properties;
 public final class PostgresServer extends DatabaseServer {
 
     private static final Path BIN_DIR = Path.of("/usr/lib/postgresql/15/bin");
+    /** The driver's connectTimeout, in seconds. */
+    private static final String CONNECT_TIMEOUT = "10";
     private static final String SUPERUSER = "postgres";
     private static final String OS_USER = "postgres";
     private static final Duration INITDB_TIMEOUT = Duration.ofMinutes(2);
@@ -128,21 +129,13 @@ public final class PostgresServer extends DatabaseServer {
     }
 
     @Override
-    Connection connect(String url, String user, String password) throws SQLException {
-        return open(url, user, password);
+    String connectTimeout() {
+        return CONNECT_TIMEOUT;
     }
 
     private static String urlOf(int port, String database) {
         return "jdbc:postgresql://" + ServerSupport.LOOPBACK + ":" + port + "/"
                 + URLEncoder.encode(database, StandardCharsets.UTF_8);
-    }
-
-    private static Connection open(String url, String user, String password) throws SQLException {
-        Properties properties = new Properties();
-        properties.setProperty("user", user);
-        properties.setProperty("password", password);
-        properties.setProperty("connectTimeout", "10");
-        return DriverManager.getConnection(url, properties);
     }
 
     /** A quoted identifier: {@code "name"}, case kept, any character allowed. */
@@ -223,7 +216,7 @@ public final class PostgresServer extends DatabaseServer {
                                 "-c", "dynamic_shared_memory_type=mmap",
                                 // A failing statement may be ALTER ROLE ... PASSWORD: keep SQL out of the log.
                                 "-c", "log_min_error_statement=panic")),
-                        port -> () -> open(urlOf(port, "postgres"), SUPERUSER, password),
+                        port -> () -> connect(urlOf(port, "postgres"), SUPERUSER, password, CONNECT_TIMEOUT),
                         workDir, workDir.resolve("server.log"), START_TIMEOUT);
                 LOG.log(System.Logger.Level.INFO, "PostgreSQL test server ready on {0}:{1} in {2} ms (files in {3})",
                         ServerSupport.LOOPBACK, String.valueOf(started.port()),
