@@ -1295,7 +1295,7 @@ public final class SecretsEngine implements AutoCloseable {
         }
         AuditEvent event = new AuditEvent(clock.instant(), action, secretId, versionId,
                 error == null ? AuditEvent.SUCCESS : AuditEvent.FAILURE, error == null ? null : error.getClass().getSimpleName(),
-                principal, keyName);
+                dev.secrets.internal.audit.CallerPrincipal.orElse(principal), keyName);
         for (AuditSink s : sinks) {
             try {
                 s.record(event);
