@@ -24,7 +24,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {InitCommand.class, CreateCommand.class, PutCommand.class, GetCommand.class, DescribeCommand.class,
                 ListCommand.class, VersionsCommand.class, LabelCommand.class, DeleteCommand.class, RestoreCommand.class,
                 PurgeCommand.class, RotationCommand.class, RotateCommand.class, RandomPasswordCommand.class, KeysCommand.class,
-                RewrapCommand.class, AuditCommand.class, ExecCommand.class, DemoCommand.class,
+                RewrapCommand.class, AuditCommand.class, ExecCommand.class, DemoCommand.class, ServeCommand.class, ServerCommand.class,
                 CompletionCommand.class, CommandLine.HelpCommand.class})
 final class SecretsCommand implements Runnable {
     final Io io;
