@@ -43,6 +43,7 @@ import javax.net.ssl.SSLContext;
 public final class HttpFront implements AutoCloseable {
     /** Largest request body read (AWS's own request limit is of this order; a value is at most 64 KiB). */
     public static final int MAX_BODY = 256 * 1024;
+    private static final long DRAIN_LIMIT = 4L * 1024 * 1024;
     private static final String JSON_TYPE = "application/x-amz-json-1.1";
     private static final Logger LOG = Logger.getLogger(HttpFront.class.getName());
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -102,7 +103,7 @@ public final class HttpFront implements AutoCloseable {
     private void serve(HttpExchange ex) throws IOException {
         long start = System.nanoTime();
         String action = "-";
-        int status;
+        int status = 500;
         try {
             String path = ex.getRequestURI().getRawPath();
             if ("GET".equals(ex.getRequestMethod()) && "/health".equals(path)) {
@@ -146,8 +147,8 @@ public final class HttpFront implements AutoCloseable {
             }
         } finally {
             ex.close();
+            metrics.record(action, status, System.nanoTime() - start);
         }
-        metrics.record(action, status, System.nanoTime() - start);
     }
 
     private String target(HttpExchange ex) {
@@ -182,22 +183,36 @@ public final class HttpFront implements AutoCloseable {
 
     private static byte[] readBody(HttpExchange ex) throws IOException {
         String length = ex.getRequestHeaders().getFirst("Content-Length");
+        long declared = -1;
         if (length != null) {
             try {
-                if (Long.parseLong(length.trim()) > MAX_BODY) {
-                    throw new AwsError("SerializationException", 413, "The request body is larger than " + MAX_BODY + " bytes.");
-                }
+                declared = Long.parseLong(length.trim());
             } catch (NumberFormatException e) {
                 throw AwsError.serialization("Invalid Content-Length.");
             }
         }
         try (InputStream in = ex.getRequestBody()) {
+            if (declared > MAX_BODY) {
+                // Read and drop a moderately large body so the client gets the 413 instead of a
+                // broken pipe; a huge one only costs the connection.
+                if (declared <= DRAIN_LIMIT) {
+                    byte[] sink = new byte[64 * 1024];
+                    while (in.read(sink) >= 0) {
+                        // dropped
+                    }
+                }
+                throw tooLarge();
+            }
             byte[] b = in.readNBytes(MAX_BODY + 1);
             if (b.length > MAX_BODY) {
-                throw new AwsError("SerializationException", 413, "The request body is larger than " + MAX_BODY + " bytes.");
+                throw tooLarge();
             }
             return b;
         }
+    }
+
+    private static AwsError tooLarge() {
+        return new AwsError("SerializationException", 413, "The request body is larger than " + MAX_BODY + " bytes.");
     }
 
     private static ObjectNode error(AwsError e) {

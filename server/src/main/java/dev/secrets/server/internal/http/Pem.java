@@ -69,7 +69,8 @@ public final class Pem {
             Object o = p.readObject();
             JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
             if (o instanceof PEMKeyPair kp) {
-                return conv.getKeyPair(kp).getPrivate();
+                // A SEC1 EC key may omit its public key: convert the private part only.
+                return conv.getPrivateKey(kp.getPrivateKeyInfo());
             }
             if (o instanceof PrivateKeyInfo info) {
                 return conv.getPrivateKey(info);
