@@ -48,9 +48,10 @@ class AuditLogVerifierTest {
     void untouchedLogOf100000Events_isValid() throws Exception {
         Path file = dir.resolve("big.log");
         long t0 = System.nanoTime();
-        // Written through the real sink, by 4 threads at once (its group commit keeps that fast); not forced to disk.
+        // Written through the real sink, by 32 threads at once (its group commit writes what they queued together); not
+        // forced to disk.
         JsonLinesAuditSink sink = new JsonLinesAuditSink(file, false);
-        int threads = 4;
+        int threads = 32;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<?>> done = new ArrayList<>();
