@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -44,7 +45,9 @@ import java.util.stream.Stream;
  *
  * <p>Whoever can write to the directory must not be able to hang or exhaust a reader: {@link #get}
  * reads only regular files, opened without following a symbolic link, of at most
- * {@link #MAX_OBJECT_BYTES}; a listing does not descend into a linked directory.
+ * {@link #MAX_OBJECT_BYTES}; a listing does not descend into a linked directory. An existing root
+ * that every user can write to, or that belongs to another user than this process's (root aside),
+ * is refused on open.
  *
  * <p>Thread-safe.
  */
@@ -63,6 +66,31 @@ public final class FileObjectStore implements ObjectStore {
         this.posix = root.getFileSystem().supportedFileAttributeViews().contains("posix");
         if (Files.exists(this.root) && !Files.isDirectory(this.root)) {
             throw new ConfigurationException("store path " + this.root + " exists and is not a directory");
+        }
+        if (posix && Files.isDirectory(this.root)) {
+            checkRootAccess(this.root);
+        }
+    }
+
+    /**
+     * Refuses a store root that another local user could write to: writable by others, or owned by
+     * a user other than this process's (or root). Such a user could replace, delete or plant records.
+     */
+    private static void checkRootAccess(Path root) {
+        try {
+            PosixFileAttributes a = Files.readAttributes(root, PosixFileAttributes.class);
+            if (a.permissions().contains(PosixFilePermission.OTHERS_WRITE)) {
+                throw new ConfigurationException("store directory " + root + " can be written by every user of the machine; run chmod o-w "
+                        + root + " (or chmod 700)");
+            }
+            String owner = a.owner().getName();
+            String me = System.getProperty("user.name");
+            if (me != null && !owner.equals(me) && !owner.equals("root")) {
+                throw new ConfigurationException("store directory " + root + " belongs to user " + owner + ", not to " + me
+                        + " who runs this process; another user must not control the store");
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // Attributes cannot be read here: the first real access reports the problem.
         }
     }
 
