@@ -173,6 +173,17 @@ public final class SecretsEngine implements AutoCloseable {
         return metrics;
     }
 
+    /** One request to the store past every cache: its identity object (absent is still reachable). Audited. */
+    public void checkStore() {
+        try {
+            store.get(StoreIdentity.KEY);
+            audit("store.check", null, null, null);
+        } catch (RuntimeException e) {
+            audit("store.check", null, null, e);
+            throw e;
+        }
+    }
+
     // ================================================================ reads
 
     public SecretVersion getCurrent(String id) {
