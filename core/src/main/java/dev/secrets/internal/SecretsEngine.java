@@ -28,7 +28,7 @@ import dev.secrets.internal.audit.CachedReadAudit;
 import dev.secrets.internal.crypto.Aead;
 import dev.secrets.internal.crypto.Envelope;
 import dev.secrets.internal.crypto.Keyring;
-import dev.secrets.internal.crypto.KeyringStore;
+import dev.secrets.internal.keys.KeyringStore;
 import dev.secrets.internal.crypto.RootKey;
 import dev.secrets.internal.record.RecordCodec;
 import dev.secrets.internal.record.RotationState;
@@ -180,6 +180,17 @@ public final class SecretsEngine implements AutoCloseable {
     /** The metrics listener of this client ({@link SecretsMetrics#NONE} when none): the rotation engine reports outcomes to it. */
     public SecretsMetrics metrics() {
         return metrics;
+    }
+
+    /** One request to the store past every cache: its identity object (absent is still reachable). Audited. */
+    public void checkStore() {
+        try {
+            store.get(StoreIdentity.KEY);
+            audit("store.check", null, null, null);
+        } catch (RuntimeException e) {
+            audit("store.check", null, null, e);
+            throw e;
+        }
     }
 
     // ================================================================ reads
@@ -555,6 +566,10 @@ public final class SecretsEngine implements AutoCloseable {
                 if (!id.startsWith(req.prefix())) {
                     continue; // prefix "a/" also matches the keys of secret "a" (secrets/a/~…)
                 }
+                if (SecretId.problem(id) != null) {
+                    reportInvalidObject(k); // planted: it must not break the walk for every other secret
+                    continue;
+                }
                 latest.merge(id, k, (a, b) -> RecordLog.generationOf(a) >= RecordLog.generationOf(b) ? a : b);
                 lastKey.put(id, k);
             }
@@ -603,9 +618,17 @@ public final class SecretsEngine implements AutoCloseable {
                 return decodeForListing(id, entry.generation(), entry.payload(), storeId);
             }
             return loadAnyKey(SecretId.of(id)); // compacted since listed
-        } catch (SecretTamperedException | MissingMasterKeyException e) {
+        } catch (SecretTamperedException | MissingMasterKeyException | RecordLog.CorruptRecordException
+                 | dev.secrets.spi.RefusedObjectException e) {
             return null; // listed by ID elsewhere; reading it reports the problem
         }
+    }
+
+    /** Reports (audit, failure) an object under {@code secrets/} whose ID is invalid; never throws. */
+    private void reportInvalidObject(String key) {
+        String printable = key.replaceAll("[^\\x20-\\x7e]", "?");
+        audit("store.invalid-object", printable.length() > 1100 ? printable.substring(0, 1100) : printable, null,
+                new InvalidSecretException("stored object " + printable + " does not belong to a valid secret ID; skipped"));
     }
 
     private RecordLog.Entry parseEntry(String id, String key, byte[] bytes) {
@@ -1020,8 +1043,9 @@ public final class SecretsEngine implements AutoCloseable {
                     invalidate(d.id().value());
                     audit("secret.purge", d.id().value(), null, null);
                     purged++;
-                } catch (MissingMasterKeyException e) {
-                    audit("secret.purge", d.id().value(), null, e); // another team's secret: theirs to purge
+                } catch (MissingMasterKeyException | SecretTamperedException e) {
+                    // Another team's secret (theirs to purge), or a damaged one: the others are purged all the same.
+                    audit("secret.purge", d.id().value(), null, e);
                 }
             }
         }
@@ -1090,6 +1114,7 @@ public final class SecretsEngine implements AutoCloseable {
             return 0;
         }
         List<SecretDescription> all = allSecrets(true);
+        List<String> damaged = new ArrayList<>();
         int done = 0;
         int rewrapped = 0;
         for (SecretDescription d : all) {
@@ -1119,17 +1144,28 @@ public final class SecretsEngine implements AutoCloseable {
                         }
                         return count[0] == 0 ? null : r;
                     });
+                } catch (SecretTamperedException e) {
+                    // One damaged secret must not stop the re-wrap of every other: reported at the end.
+                    audit("key.rewrap", d.id().value(), null, keyName, e);
+                    damaged.add(d.id().value());
+                    count[0] = -1;
                 } catch (RuntimeException e) {
                     audit("key.rewrap", d.id().value(), null, keyName, e);
                     throw e;
                 }
-                rewrapped += count[0];
-                audit("key.rewrap", d.id().value(), null, keyName, null);
+                if (count[0] >= 0) {
+                    rewrapped += count[0];
+                    audit("key.rewrap", d.id().value(), null, keyName, null);
+                }
             }
             done++;
             if (progress != null) {
                 progress.accept(done, all.size());
             }
+        }
+        if (!damaged.isEmpty()) {
+            throw new SecretTamperedException("re-wrapped " + rewrapped + " data keys under master key '" + keyName
+                    + "'; these secrets are damaged or were altered and were left as they are: " + String.join(", ", damaged));
         }
         return rewrapped;
     }
