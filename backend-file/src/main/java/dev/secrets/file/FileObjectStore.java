@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 
 /**
@@ -57,6 +58,21 @@ public final class FileObjectStore implements ObjectStore {
     private static final String TMP_PREFIX = "^tmp-";
     private static final Set<PosixFilePermission> DIR_PERMS = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> FILE_PERMS = PosixFilePermissions.fromString("rw-------");
+
+    /**
+     * The durable steps of a write, in order, at which a test's fault hook may stop the process:
+     * {@link #putIfAbsent}'s data file forced to disk, its link to the final name, the directory
+     * forced (the object, e.g. a record-log entry, is now durable), then {@link #delete} of an object
+     * (e.g. the older generation a record-log entry supersedes).
+     */
+    enum Step { DATA_FILE_WRITTEN, LINKED, DIRECTORY_SYNCED, DELETED }
+
+    /**
+     * Called at each {@link Step} with the key written, when set. Package-private and unset in
+     * production: only tests of this package (crash tests run in child JVMs) set it, to stop a write
+     * at an exact step and prove the write path's ordering.
+     */
+    static volatile BiConsumer<Step, String> faultHook;
 
     private final Path root;
     private final boolean posix;
@@ -187,8 +203,10 @@ public final class FileObjectStore implements ObjectStore {
                     }
                     ch.force(true);
                 }
+                reached(Step.DATA_FILE_WRITTEN, key);
                 try {
                     Files.createLink(target, tmp);
+                    reached(Step.LINKED, key);
                 } catch (FileAlreadyExistsException e) {
                     return false;
                 } finally {
@@ -196,6 +214,7 @@ public final class FileObjectStore implements ObjectStore {
                     tmp = null;
                 }
                 forceDirectory(dir);
+                reached(Step.DIRECTORY_SYNCED, key);
                 return true;
             } catch (NoSuchFileException e) {
                 // The directory was removed by a concurrent delete of its last entry: create it again.
@@ -221,6 +240,7 @@ public final class FileObjectStore implements ObjectStore {
         Path p = path(key);
         try {
             if (Files.deleteIfExists(p)) {
+                reached(Step.DELETED, key);
                 // Remove directories left empty, up to the root; a concurrent writer re-creates them.
                 Path dir = p.getParent();
                 while (dir != null && !dir.equals(root)) {
@@ -293,6 +313,13 @@ public final class FileObjectStore implements ObjectStore {
             } else if (keyText.startsWith(prefix)) {
                 out.add(keyText);
             }
+        }
+    }
+
+    private static void reached(Step step, String key) {
+        BiConsumer<Step, String> hook = faultHook;
+        if (hook != null) {
+            hook.accept(step, key);
         }
     }
 

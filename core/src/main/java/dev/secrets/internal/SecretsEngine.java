@@ -24,6 +24,7 @@ import dev.secrets.SecretsConfig;
 import dev.secrets.SecretsException;
 import dev.secrets.StoreUnavailableException;
 import dev.secrets.VersionDescription;
+import dev.secrets.internal.audit.CachedReadAudit;
 import dev.secrets.internal.crypto.Aead;
 import dev.secrets.internal.crypto.Envelope;
 import dev.secrets.internal.crypto.Keyring;
@@ -94,6 +95,8 @@ public final class SecretsEngine implements AutoCloseable {
     private final String principal;
     private final List<AuditSink> sinks;
     private final boolean auditing;
+    /** Audits cache hits off the read's path; null when not auditing. */
+    private final CachedReadAudit cachedReads;
     private final SecretsConfig config;
     private final SecretsMetrics metrics;
     /** Checked first on the read path, so that a client without metrics pays one field read. */
@@ -110,10 +113,13 @@ public final class SecretsEngine implements AutoCloseable {
     private static final class CacheEntry {
         final SecretVersion version;
         final long loadedAt;
+        /** Where a hit counts itself for the audit; null when the client has no audit sink. */
+        final CachedReadAudit.Counter reads;
 
-        CacheEntry(SecretVersion version, long loadedAt) {
+        CacheEntry(SecretVersion version, long loadedAt, CachedReadAudit.Counter reads) {
             this.version = version;
             this.loadedAt = loadedAt;
+            this.reads = reads;
         }
     }
 
@@ -137,6 +143,9 @@ public final class SecretsEngine implements AutoCloseable {
         this.principal = principal;
         this.sinks = List.copyOf(sinks);
         this.auditing = !this.sinks.isEmpty();
+        this.cachedReads = auditing ? new CachedReadAudit(this.sinks, principal, clock, ticker, this.metrics,
+                config == null ? CachedReadAudit.DEFAULT_INTERVAL
+                        : config.duration(SecretsConfig.AUDIT_CACHED_READS_INTERVAL, CachedReadAudit.DEFAULT_INTERVAL)) : null;
         this.config = config;
         this.log = new RecordLog(store, random);
         this.identity = new StoreIdentity(store, clock);
@@ -191,10 +200,8 @@ public final class SecretsEngine implements AutoCloseable {
             return meteredGetCurrent(id);
         }
         CacheEntry e = current.get(id);
-        if (e != null && ticker.getAsLong() - e.loadedAt < ttlNanos) {
-            if (auditing) {
-                audit("secret.read", id, e.version.versionId(), null);
-            }
+        long now = ticker.getAsLong();
+        if (e != null && now - e.loadedAt < ttlNanos && (!auditing || e.reads.hit(now))) {
             return e.version;
         }
         return load(GetSecretValueRequest.of(id), e);
@@ -203,13 +210,10 @@ public final class SecretsEngine implements AutoCloseable {
     private SecretVersion meteredGetCurrent(String id) {
         long t0 = ticker.getAsLong();
         CacheEntry e = current.get(id);
-        boolean hit = e != null && t0 - e.loadedAt < ttlNanos;
+        boolean hit = e != null && t0 - e.loadedAt < ttlNanos && (!auditing || e.reads.hit(t0));
         try {
             SecretVersion v;
             if (hit) {
-                if (auditing) {
-                    audit("secret.read", id, e.version.versionId(), null);
-                }
                 v = e.version;
             } else {
                 v = load(GetSecretValueRequest.of(id), e);
@@ -248,10 +252,8 @@ public final class SecretsEngine implements AutoCloseable {
         }
         String key = cacheKey(req);
         CacheEntry e = req.bypassCache() ? null : others.get(key);
-        if (e != null && (req.versionId() != null || ticker.getAsLong() - e.loadedAt < ttlNanos)) {
-            if (auditing) {
-                audit("secret.read", req.id(), e.version.versionId(), null);
-            }
+        long now = ticker.getAsLong();
+        if (e != null && (req.versionId() != null || now - e.loadedAt < ttlNanos) && (!auditing || e.reads.hit(now))) {
             return e.version; // versions are immutable: a version looked up by ID never expires
         }
         return load(req, e);
@@ -285,7 +287,7 @@ public final class SecretsEngine implements AutoCloseable {
     }
 
     private void cachePut(GetSecretValueRequest req, SecretVersion v) {
-        CacheEntry entry = new CacheEntry(v, ticker.getAsLong());
+        CacheEntry entry = new CacheEntry(v, ticker.getAsLong(), auditing ? cachedReads.counter(req.id(), v.versionId()) : null);
         if (req.versionId() == null && (req.label() == null || req.label().equals(Label.CURRENT))) {
             current.put(req.id(), entry);
         } else {
@@ -1336,6 +1338,7 @@ public final class SecretsEngine implements AutoCloseable {
             try {
                 s.record(event);
             } catch (RuntimeException refused) {
+                cachedReads.sinkFailed();
                 if (error != null) {
                     // The operation failed: nothing happened that could go unrecorded; keep its own error.
                     error.addSuppressed(refused);
@@ -1344,6 +1347,7 @@ public final class SecretsEngine implements AutoCloseable {
                 throw refused;
             }
         }
+        cachedReads.sinkRecorded();
     }
 
     /** With fail-closed sinks, throws before a write when no sink could record its event; nothing is written then. */
@@ -1390,6 +1394,9 @@ public final class SecretsEngine implements AutoCloseable {
         ScheduledExecutorService r = refresher;
         if (r != null) {
             r.shutdownNow();
+        }
+        if (cachedReads != null) {
+            cachedReads.close(); // before the sinks close: no counted read is lost at a clean shutdown
         }
         for (AuditSink s : sinks) {
             try {
