@@ -78,6 +78,11 @@ public class SecretsWatcher implements SmartLifecycle {
         }
     }
 
+    /** What this watcher does after a change (the reload strategy). */
+    public SecretsReloader reloader() {
+        return reloader;
+    }
+
     /** The property sources of the secrets imported by ID, in the environment's order. */
     public List<SecretsPropertySource> watchedSources() {
         List<SecretsPropertySource> out = new ArrayList<>();
