@@ -61,6 +61,12 @@ public final class SecretsConfig {
      * {@code false} when SLF4J is the only sink.
      */
     public static final String AUDIT_FAIL_CLOSED = "secrets.audit.fail-closed";
+    /**
+     * How often the counts of reads served from the cache are written to the audit sinks as
+     * {@code secret.read.cached} events (default {@code 1s}); at a crash, at most this interval's
+     * counts are lost. A clean {@code close()} writes what is left.
+     */
+    public static final String AUDIT_CACHED_READS_INTERVAL = "secrets.audit.cached-reads.interval";
     /** Name recorded as the principal of audit events. */
     public static final String PRINCIPAL = "secrets.principal";
     /** Path of a properties file in the chain. */

@@ -24,6 +24,7 @@ import dev.secrets.SecretsConfig;
 import dev.secrets.SecretsException;
 import dev.secrets.StoreUnavailableException;
 import dev.secrets.VersionDescription;
+import dev.secrets.internal.audit.CachedReadAudit;
 import dev.secrets.internal.crypto.Aead;
 import dev.secrets.internal.crypto.Envelope;
 import dev.secrets.internal.crypto.Keyring;
@@ -94,6 +95,8 @@ public final class SecretsEngine implements AutoCloseable {
     private final String principal;
     private final List<AuditSink> sinks;
     private final boolean auditing;
+    /** Audits cache hits off the read's path; null when not auditing. */
+    private final CachedReadAudit cachedReads;
     private final SecretsConfig config;
     private final SecretsMetrics metrics;
     private final int maxVersions;
@@ -111,10 +114,13 @@ public final class SecretsEngine implements AutoCloseable {
     private static final class CacheEntry {
         final SecretVersion version;
         final long loadedAt;
+        /** Where a hit counts itself for the audit; null when the client has no audit sink. */
+        final CachedReadAudit.Counter reads;
 
-        CacheEntry(SecretVersion version, long loadedAt) {
+        CacheEntry(SecretVersion version, long loadedAt, CachedReadAudit.Counter reads) {
             this.version = version;
             this.loadedAt = loadedAt;
+            this.reads = reads;
         }
     }
 
@@ -138,6 +144,9 @@ public final class SecretsEngine implements AutoCloseable {
         this.principal = principal;
         this.sinks = List.copyOf(sinks);
         this.auditing = !this.sinks.isEmpty();
+        this.cachedReads = auditing ? new CachedReadAudit(this.sinks, principal, clock, ticker, this.metrics,
+                config == null ? CachedReadAudit.DEFAULT_INTERVAL
+                        : config.duration(SecretsConfig.AUDIT_CACHED_READS_INTERVAL, CachedReadAudit.DEFAULT_INTERVAL)) : null;
         this.config = config;
         this.maxVersions = VersionHygiene.maxVersions(config);
         this.log = new RecordLog(store, random);
@@ -175,6 +184,17 @@ public final class SecretsEngine implements AutoCloseable {
         return metrics;
     }
 
+    /** One request to the store past every cache: its identity object (absent is still reachable). Audited. */
+    public void checkStore() {
+        try {
+            store.get(StoreIdentity.KEY);
+            audit("store.check", null, null, null);
+        } catch (RuntimeException e) {
+            audit("store.check", null, null, e);
+            throw e;
+        }
+    }
+
     // ================================================================ reads
 
     public SecretVersion getCurrent(String id) {
@@ -182,10 +202,8 @@ public final class SecretsEngine implements AutoCloseable {
             return meteredGetCurrent(id);
         }
         CacheEntry e = current.get(id);
-        if (e != null && ticker.getAsLong() - e.loadedAt < ttlNanos) {
-            if (auditing) {
-                audit("secret.read", id, e.version.versionId(), null);
-            }
+        long now = ticker.getAsLong();
+        if (e != null && now - e.loadedAt < ttlNanos && (!auditing || e.reads.hit(now))) {
             return e.version;
         }
         return load(GetSecretValueRequest.of(id), e);
@@ -194,13 +212,10 @@ public final class SecretsEngine implements AutoCloseable {
     private SecretVersion meteredGetCurrent(String id) {
         long t0 = ticker.getAsLong();
         CacheEntry e = current.get(id);
-        boolean hit = e != null && t0 - e.loadedAt < ttlNanos;
+        boolean hit = e != null && t0 - e.loadedAt < ttlNanos && (!auditing || e.reads.hit(t0));
         try {
             SecretVersion v;
             if (hit) {
-                if (auditing) {
-                    audit("secret.read", id, e.version.versionId(), null);
-                }
                 v = e.version;
             } else {
                 v = load(GetSecretValueRequest.of(id), e);
@@ -239,10 +254,8 @@ public final class SecretsEngine implements AutoCloseable {
         }
         String key = cacheKey(req);
         CacheEntry e = req.bypassCache() ? null : others.get(key);
-        if (e != null && (req.versionId() != null || ticker.getAsLong() - e.loadedAt < ttlNanos)) {
-            if (auditing) {
-                audit("secret.read", req.id(), e.version.versionId(), null);
-            }
+        long now = ticker.getAsLong();
+        if (e != null && (req.versionId() != null || now - e.loadedAt < ttlNanos) && (!auditing || e.reads.hit(now))) {
             return e.version; // versions are immutable: a version looked up by ID never expires
         }
         return load(req, e);
@@ -276,7 +289,7 @@ public final class SecretsEngine implements AutoCloseable {
     }
 
     private void cachePut(GetSecretValueRequest req, SecretVersion v) {
-        CacheEntry entry = new CacheEntry(v, ticker.getAsLong());
+        CacheEntry entry = new CacheEntry(v, ticker.getAsLong(), auditing ? cachedReads.counter(req.id(), v.versionId()) : null);
         if (req.versionId() == null && (req.label() == null || req.label().equals(Label.CURRENT))) {
             current.put(req.id(), entry);
         } else {
@@ -607,6 +620,10 @@ public final class SecretsEngine implements AutoCloseable {
                 if (!id.startsWith(req.prefix())) {
                     continue; // prefix "a/" also matches the keys of secret "a" (secrets/a/~…)
                 }
+                if (SecretId.problem(id) != null) {
+                    reportInvalidObject(k); // planted: it must not break the walk for every other secret
+                    continue;
+                }
                 latest.merge(id, k, (a, b) -> RecordLog.generationOf(a) >= RecordLog.generationOf(b) ? a : b);
                 lastKey.put(id, k);
             }
@@ -655,9 +672,17 @@ public final class SecretsEngine implements AutoCloseable {
                 return decodeForListing(id, entry.generation(), entry.payload(), storeId);
             }
             return loadAnyKey(SecretId.of(id)); // compacted since listed
-        } catch (SecretTamperedException | MissingMasterKeyException e) {
+        } catch (SecretTamperedException | MissingMasterKeyException | RecordLog.CorruptRecordException
+                 | dev.secrets.spi.RefusedObjectException e) {
             return null; // listed by ID elsewhere; reading it reports the problem
         }
+    }
+
+    /** Reports (audit, failure) an object under {@code secrets/} whose ID is invalid; never throws. */
+    private void reportInvalidObject(String key) {
+        String printable = key.replaceAll("[^\\x20-\\x7e]", "?");
+        audit("store.invalid-object", printable.length() > 1100 ? printable.substring(0, 1100) : printable, null,
+                new InvalidSecretException("stored object " + printable + " does not belong to a valid secret ID; skipped"));
     }
 
     private RecordLog.Entry parseEntry(String id, String key, byte[] bytes) {
@@ -1068,8 +1093,9 @@ public final class SecretsEngine implements AutoCloseable {
                     invalidate(d.id().value());
                     audit("secret.purge", d.id().value(), null, null);
                     purged++;
-                } catch (MissingMasterKeyException e) {
-                    audit("secret.purge", d.id().value(), null, e); // another team's secret: theirs to purge
+                } catch (MissingMasterKeyException | SecretTamperedException e) {
+                    // Another team's secret (theirs to purge), or a damaged one: the others are purged all the same.
+                    audit("secret.purge", d.id().value(), null, e);
                 }
             }
         }
@@ -1138,6 +1164,7 @@ public final class SecretsEngine implements AutoCloseable {
             return 0;
         }
         List<SecretDescription> all = allSecrets(true);
+        List<String> damaged = new ArrayList<>();
         int done = 0;
         int rewrapped = 0;
         for (SecretDescription d : all) {
@@ -1167,17 +1194,28 @@ public final class SecretsEngine implements AutoCloseable {
                         }
                         return count[0] == 0 ? null : r;
                     });
+                } catch (SecretTamperedException e) {
+                    // One damaged secret must not stop the re-wrap of every other: reported at the end.
+                    audit("key.rewrap", d.id().value(), null, keyName, e);
+                    damaged.add(d.id().value());
+                    count[0] = -1;
                 } catch (RuntimeException e) {
                     audit("key.rewrap", d.id().value(), null, keyName, e);
                     throw e;
                 }
-                rewrapped += count[0];
-                audit("key.rewrap", d.id().value(), null, keyName, null);
+                if (count[0] >= 0) {
+                    rewrapped += count[0];
+                    audit("key.rewrap", d.id().value(), null, keyName, null);
+                }
             }
             done++;
             if (progress != null) {
                 progress.accept(done, all.size());
             }
+        }
+        if (!damaged.isEmpty()) {
+            throw new SecretTamperedException("re-wrapped " + rewrapped + " data keys under master key '" + keyName
+                    + "'; these secrets are damaged or were altered and were left as they are: " + String.join(", ", damaged));
         }
         return rewrapped;
     }
@@ -1354,6 +1392,7 @@ public final class SecretsEngine implements AutoCloseable {
             try {
                 s.record(event);
             } catch (RuntimeException refused) {
+                cachedReads.sinkFailed();
                 if (error != null) {
                     // The operation failed: nothing happened that could go unrecorded; keep its own error.
                     error.addSuppressed(refused);
@@ -1362,6 +1401,7 @@ public final class SecretsEngine implements AutoCloseable {
                 throw refused;
             }
         }
+        cachedReads.sinkRecorded();
     }
 
     /** With fail-closed sinks, throws before a write when no sink could record its event; nothing is written then. */
@@ -1408,6 +1448,9 @@ public final class SecretsEngine implements AutoCloseable {
         ScheduledExecutorService r = refresher;
         if (r != null) {
             r.shutdownNow();
+        }
+        if (cachedReads != null) {
+            cachedReads.close(); // before the sinks close: no counted read is lost at a clean shutdown
         }
         for (AuditSink s : sinks) {
             try {

@@ -37,7 +37,7 @@ public class SecretsConfigDataLoader implements ConfigDataLoader<SecretsConfigDa
             }
             throw new SecretImportException(resource.secretId(), null, SecretImportException.Reason.NOT_CONFIGURED, e);
         }
-        String store = client.engine().location();
+        String store = client.location();
         if (resource.byPrefix()) {
             return loadPrefix(client, store, resource);
         }

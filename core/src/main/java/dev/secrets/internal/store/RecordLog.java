@@ -4,6 +4,7 @@ import dev.secrets.ConflictException;
 import dev.secrets.StoreUnavailableException;
 import dev.secrets.spi.ListPage;
 import dev.secrets.spi.ObjectStore;
+import dev.secrets.spi.RefusedObjectException;
 import dev.secrets.spi.StoredObject;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -128,7 +129,7 @@ public final class RecordLog {
                 return Optional.empty();
             }
             String latest = listing.latest();
-            Optional<StoredObject> got = store.getWithETag(latest);
+            Optional<StoredObject> got = getWithETag(name, latest);
             if (got.isEmpty()) {
                 // Compacted between list and get: a newer generation exists; look again.
                 listing = generations(name);
@@ -146,7 +147,7 @@ public final class RecordLog {
             if (now.equals(latest)) {
                 return Optional.of(entry);
             }
-            Optional<byte[]> newer = store.get(now);
+            Optional<byte[]> newer = get(name, now);
             if (newer.isPresent() && parse(name, now, newer.get()).recorded(entry.generation, entry.writeId())) {
                 return Optional.of(entry); // the object read is in the history: a state that was the latest
             }
@@ -180,7 +181,7 @@ public final class RecordLog {
                 compact(keys, generation);
                 return true;
             }
-            Optional<byte[]> bytes = store.get(latest);
+            Optional<byte[]> bytes = get(name, latest);
             if (bytes.isEmpty()) {
                 continue;
             }
@@ -325,13 +326,30 @@ public final class RecordLog {
         }
     }
 
+    /** {@link ObjectStore#get}, with an object the store refuses to read reported as a damaged record. */
+    private Optional<byte[]> get(String name, String key) {
+        try {
+            return store.get(key);
+        } catch (RefusedObjectException e) {
+            throw new CorruptRecordException(name, key, e);
+        }
+    }
+
+    private Optional<StoredObject> getWithETag(String name, String key) {
+        try {
+            return store.getWithETag(key);
+        } catch (RefusedObjectException e) {
+            throw new CorruptRecordException(name, key, e);
+        }
+    }
+
     /** An object of the log whose framing is damaged. */
     public static final class CorruptRecordException extends dev.secrets.SecretsException {
         private static final long serialVersionUID = 1L;
         private final String name;
 
         CorruptRecordException(String name, String key, Throwable cause) {
-            super("stored object " + key + " is damaged", cause);
+            super("stored object " + key + " is damaged" + (cause instanceof RefusedObjectException ? ": " + cause.getMessage() : ""), cause);
             this.name = name;
         }
 
