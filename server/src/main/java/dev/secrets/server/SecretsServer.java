@@ -1,6 +1,5 @@
 package dev.secrets.server;
 
-import dev.secrets.ListSecretsRequest;
 import dev.secrets.SecretsClient;
 import dev.secrets.server.internal.api.ArnKey;
 import dev.secrets.server.internal.api.Arns;
@@ -69,7 +68,7 @@ public final class SecretsServer implements AutoCloseable {
 
     private static boolean healthy(SecretsClient client) {
         try {
-            client.listSecrets(ListSecretsRequest.all().withPrefix(AccessKeyStore.RESERVED_PREFIX).withPageSize(1));
+            client.checkStore();
             return true;
         } catch (RuntimeException e) {
             return false;

@@ -8,6 +8,8 @@ import java.util.function.Supplier;
  */
 public final class CallerPrincipal {
     private static final ThreadLocal<String> CURRENT = new ThreadLocal<>();
+    /** False until the first {@link #callAs}: a process that never sets a caller pays one plain read on a cache hit. */
+    private static volatile boolean inUse;
 
     private CallerPrincipal() {
     }
@@ -18,8 +20,21 @@ public final class CallerPrincipal {
         return p != null ? p : fallback;
     }
 
+    /** Whether any thread ever set a caller. */
+    public static boolean inUse() {
+        return inUse;
+    }
+
+    /** The principal set for this thread, or null. */
+    public static String current() {
+        return CURRENT.get();
+    }
+
     /** Runs {@code call} with {@code principal} set on this thread, restoring what was set before. */
     public static <T> T callAs(String principal, Supplier<T> call) {
+        if (!inUse) {
+            inUse = true;
+        }
         String before = CURRENT.get();
         CURRENT.set(principal);
         try {
