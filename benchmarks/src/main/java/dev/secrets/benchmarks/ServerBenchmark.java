@@ -45,6 +45,7 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -143,7 +144,7 @@ public class ServerBenchmark {
                     pem.writeObject(cert);
                 }
                 try (Writer w = Files.newBufferedWriter(keyFile); JcaPEMWriter pem = new JcaPEMWriter(w)) {
-                    pem.writeObject(kp);
+                    pem.writeObject(new JcaPKCS8Generator(kp.getPrivate(), null));
                 }
                 server = SecretsServer.start(client, ServerConfig.builder().port(0).tlsCert(certFile).tlsKey(keyFile).build());
                 endpoint = URI.create(server.endpoint() + "/");

@@ -3,22 +3,22 @@ package dev.secrets.server.internal.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.secrets.ListFilter;
 import dev.secrets.ListSecretsRequest;
+import dev.secrets.ListSort;
 import dev.secrets.Page;
 import dev.secrets.SecretDescription;
 import dev.secrets.VersionDescription;
+import dev.secrets.server.internal.auth.AccessKeyStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 
 
 /**
- * ListSecrets (AWS's filters and paging) and ListSecretVersionIds. Until the library filters
- * (branch spring-reload), the filters run here over the library's pages; a page token is the last
- * name returned, so secrets created or deleted between pages neither repeat nor shift the rest.
+ * ListSecrets (AWS's filters, sort and paging, done by the library's listing) and ListSecretVersionIds.
  */
 final class ListActions {
     private final Context ctx;
@@ -28,43 +28,6 @@ final class ListActions {
     }
 
     record Listed(List<SecretDescription> items, String nextToken) {
-    }
-
-    private record Filter(String key, List<String> values) {
-        boolean matches(SecretDescription d) {
-            boolean anyPositive = false;
-            boolean positiveHit = false;
-            for (String raw : values) {
-                boolean negate = raw.startsWith("!");
-                String v = negate ? raw.substring(1) : raw;
-                boolean hit = hit(d, v);
-                if (negate && hit) {
-                    return false;
-                }
-                if (!negate) {
-                    anyPositive = true;
-                    positiveHit |= hit;
-                }
-            }
-            return !anyPositive || positiveHit;
-        }
-
-        private boolean hit(SecretDescription d, String v) {
-            String name = d.id().value();
-            String desc = d.description() == null ? "" : d.description();
-            switch (key) {
-                case "name": return name.startsWith(v);
-                case "description": return desc.startsWith(v);
-                case "tag-key": return d.tags().keySet().stream().anyMatch(k -> k.startsWith(v));
-                case "tag-value": return d.tags().values().stream().anyMatch(x -> x.startsWith(v));
-                case "all":
-                    String lv = v.toLowerCase(Locale.ROOT);
-                    return name.toLowerCase(Locale.ROOT).startsWith(lv) || desc.toLowerCase(Locale.ROOT).startsWith(lv)
-                            || d.tags().entrySet().stream().anyMatch(e -> e.getKey().toLowerCase(Locale.ROOT).startsWith(lv)
-                                    || e.getValue().toLowerCase(Locale.ROOT).startsWith(lv));
-                default: return false;
-            }
-        }
     }
 
     ObjectNode list(Call call) {
@@ -82,55 +45,26 @@ final class ListActions {
         return o;
     }
 
-    /** One page of the secrets matching the request's {@code Filters}, by name. */
+    /** One page of the secrets matching the request's {@code Filters}, listed and filtered by the library. */
     Listed filtered(Call call, int maxPage) {
-        List<Filter> filters = filters(call.node("Filters"));
+        List<ListFilter> filters = filters(call.node("Filters"));
+        // The server's own secrets are never listed, whatever the caller asks.
+        filters.add(new ListFilter(ListFilter.Key.NAME, List.of("!" + AccessKeyStore.RESERVED_PREFIX)));
         int max = call.number("MaxResults") == null ? maxPage : call.number("MaxResults").intValue();
         if (max < 1 || max > maxPage) {
             throw AwsError.invalidParameter("MaxResults must be 1 to " + maxPage + ".");
         }
-        boolean descending = "desc".equalsIgnoreCase(call.string("SortOrder"));
-        String after = call.string("NextToken") == null ? null : decode(call.string("NextToken"));
+        String by = call.string("SortBy");
+        String order = call.string("SortOrder");
+        ListSort sort = by == null && order == null ? null : ListSort.parse(by == null ? "name" : by, order);
         boolean planned = Boolean.TRUE.equals(call.bool("IncludePlannedDeletion"));
-        String prefix = "";
-        if (filters.size() == 1 && filters.get(0).key().equals("name") && filters.get(0).values().size() == 1
-                && !filters.get(0).values().get(0).startsWith("!")) {
-            prefix = filters.get(0).values().get(0);
-        }
-        List<SecretDescription> all = new ArrayList<>();
-        String token = null;
-        do {
-            ListSecretsRequest req = ListSecretsRequest.all().withPrefix(prefix).withPageSize(ListSecretsRequest.MAX_PAGE_SIZE)
-                    .withNextToken(token);
-            if (planned) {
-                req = req.includingScheduledForDeletion();
-            }
-            Page<SecretDescription> p = ctx.client().listSecrets(req);
-            for (SecretDescription d : p.items()) {
-                if (!Context.reserved(d.id().value()) && filters.stream().allMatch(f -> f.matches(d))) {
-                    all.add(d);
-                }
-            }
-            token = p.nextToken();
-        } while (token != null);
-        Comparator<SecretDescription> byName = Comparator.comparing(d -> d.id().value());
-        all.sort(descending ? byName.reversed() : byName);
-        List<SecretDescription> out = new ArrayList<>();
-        for (SecretDescription d : all) {
-            String n = d.id().value();
-            if (after != null && (descending ? n.compareTo(after) >= 0 : n.compareTo(after) <= 0)) {
-                continue;
-            }
-            if (out.size() == max) {
-                return new Listed(out, encode(out.get(out.size() - 1).id().value()));
-            }
-            out.add(d);
-        }
-        return new Listed(out, null);
+        Page<SecretDescription> p = ctx.client().listSecrets(
+                new ListSecretsRequest("", Map.of(), max, call.string("NextToken"), planned, filters, sort));
+        return new Listed(p.items(), p.nextToken());
     }
 
-    private static List<Filter> filters(JsonNode n) {
-        List<Filter> out = new ArrayList<>();
+    private static List<ListFilter> filters(JsonNode n) {
+        List<ListFilter> out = new ArrayList<>();
         if (n == null || n.isNull()) {
             return out;
         }
@@ -138,18 +72,11 @@ final class ListActions {
             throw AwsError.serialization("Filters must be a list of {Key, Values}");
         }
         for (JsonNode f : n) {
-            String key = f.path("Key").asText("");
-            if (!List.of("name", "description", "tag-key", "tag-value", "all", "primary-region", "owning-service").contains(key)) {
-                throw AwsError.invalidParameter("Invalid filter key: " + key.replaceAll("[^A-Za-z0-9-]", "?"));
-            }
             List<String> values = new ArrayList<>();
             for (JsonNode v : f.path("Values")) {
                 values.add(v.asText());
             }
-            if (values.isEmpty() || values.size() > 10) {
-                throw AwsError.invalidParameter("A filter has 1 to 10 values.");
-            }
-            out.add(new Filter(key, values));
+            out.add(new ListFilter(ListFilter.Key.of(f.path("Key").asText("")), values));
         }
         return out;
     }
