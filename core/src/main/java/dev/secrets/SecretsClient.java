@@ -515,6 +515,9 @@ public final class SecretsClient implements AutoCloseable {
             Map<String, RootKey> roots = new LinkedHashMap<>();
             cfg.get(SecretsConfig.KEY).ifPresent(u -> roots.put("default", RootKey.parse("default", u, environment)));
             cfg.withPrefix(SecretsConfig.KEYS_PREFIX).forEach((k, u) -> {
+                if (dev.secrets.internal.KeyPins.isBinding(k)) {
+                    return; // secrets.keys.NAME.prefixes binds IDs to a key; it is not a key URI
+                }
                 String name = k.substring(SecretsConfig.KEYS_PREFIX.length());
                 roots.put(name, RootKey.parse(name, u, environment));
             });

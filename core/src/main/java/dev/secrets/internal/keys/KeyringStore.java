@@ -131,6 +131,7 @@ public final class KeyringStore {
                 Map<Integer, Keyring.Version> versions = new HashMap<>();
                 d.materials.forEach((n, m) -> versions.put(n, new Keyring.Version(n, d.created.get(n), m)));
                 Keyring k = new Keyring(keyName, current.get().generation(), d.primary, versions);
+                log.confirm(logName(keyName), current.get().generation()); // authenticated: never accept an older keyring
                 cache.put(keyName, k);
                 return k;
             }
