@@ -28,7 +28,6 @@ import dev.secrets.internal.crypto.Aead;
 import dev.secrets.internal.crypto.Envelope;
 import dev.secrets.internal.crypto.Keyring;
 import dev.secrets.internal.crypto.KeyringStore;
-import dev.secrets.internal.crypto.RootKey;
 import dev.secrets.internal.record.RecordCodec;
 import dev.secrets.internal.record.RotationState;
 import dev.secrets.internal.record.SecretRecord;
@@ -38,6 +37,7 @@ import dev.secrets.internal.store.RecordLog;
 import dev.secrets.internal.store.StoreIdentity;
 import dev.secrets.spi.AuditEvent;
 import dev.secrets.spi.AuditSink;
+import dev.secrets.spi.KeyRoot;
 import dev.secrets.spi.ListPage;
 import dev.secrets.spi.ObjectStore;
 import dev.secrets.spi.SecretsMetrics;
@@ -85,7 +85,8 @@ public final class SecretsEngine implements AutoCloseable {
     private final RecordLog log;
     private final StoreIdentity identity;
     private final KeyringStore keyrings;
-    private final Map<String, RootKey> roots;
+    private final Map<String, KeyRoot> roots;
+    private final MasterKeys masterKeys;
     private final Clock clock;
     private final LongSupplier ticker;
     private final SecureRandom random;
@@ -117,18 +118,18 @@ public final class SecretsEngine implements AutoCloseable {
         }
     }
 
-    public SecretsEngine(ObjectStore store, Map<String, RootKey> roots, Clock clock, LongSupplier ticker, SecureRandom random,
+    public SecretsEngine(ObjectStore store, Map<String, ? extends KeyRoot> roots, Clock clock, LongSupplier ticker, SecureRandom random,
                          Duration ttl, int maxSize, String principal, List<AuditSink> sinks, SecretsConfig config) {
         this(store, roots, clock, ticker, random, ttl, maxSize, principal, sinks, config, SecretsMetrics.NONE);
     }
 
-    public SecretsEngine(ObjectStore store, Map<String, RootKey> roots, Clock clock, LongSupplier ticker, SecureRandom random,
+    public SecretsEngine(ObjectStore store, Map<String, ? extends KeyRoot> roots, Clock clock, LongSupplier ticker, SecureRandom random,
                          Duration ttl, int maxSize, String principal, List<AuditSink> sinks, SecretsConfig config,
                          SecretsMetrics metrics) {
         this.metrics = metrics == null ? SecretsMetrics.NONE : metrics;
         this.metered = this.metrics != SecretsMetrics.NONE;
         this.store = store;
-        this.roots = Map.copyOf(roots);
+        this.roots = Map.copyOf(new java.util.HashMap<String, KeyRoot>(roots));
         this.clock = clock;
         this.ticker = ticker;
         this.random = random;
@@ -141,6 +142,17 @@ public final class SecretsEngine implements AutoCloseable {
         this.log = new RecordLog(store, random);
         this.identity = new StoreIdentity(store, clock);
         this.keyrings = new KeyringStore(log, name -> Optional.ofNullable(this.roots.get(name)), random, clock);
+        this.masterKeys = new MasterKeys(this, keyrings, identity, this::loadAnyKey, this::auditPreflight, this::clearCache);
+    }
+
+    /** Rekey, retire and description of master keys. */
+    public MasterKeys masterKeys() {
+        return masterKeys;
+    }
+
+    private void clearCache() {
+        current.clear();
+        others.clear();
     }
 
     public String location() {
