@@ -3,7 +3,7 @@ package dev.secrets.benchmarks;
 import dev.secrets.SecretValue;
 import dev.secrets.internal.crypto.Envelope;
 import dev.secrets.internal.crypto.Keyring;
-import dev.secrets.internal.crypto.KeyringStore;
+import dev.secrets.internal.keys.KeyringStore;
 import dev.secrets.internal.crypto.RootKey;
 import dev.secrets.internal.record.VersionEntry;
 import dev.secrets.internal.store.RecordLog;

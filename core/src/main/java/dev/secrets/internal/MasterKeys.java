@@ -4,7 +4,7 @@ import dev.secrets.MasterKeyDescription;
 import dev.secrets.SecretDescription;
 import dev.secrets.SecretId;
 import dev.secrets.SecretsException;
-import dev.secrets.internal.crypto.KeyringStore;
+import dev.secrets.internal.keys.KeyringStore;
 import dev.secrets.internal.record.SecretRecord;
 import dev.secrets.internal.record.VersionEntry;
 import dev.secrets.internal.store.StoreIdentity;

@@ -27,7 +27,7 @@ import dev.secrets.VersionDescription;
 import dev.secrets.internal.crypto.Aead;
 import dev.secrets.internal.crypto.Envelope;
 import dev.secrets.internal.crypto.Keyring;
-import dev.secrets.internal.crypto.KeyringStore;
+import dev.secrets.internal.keys.KeyringStore;
 import dev.secrets.internal.record.RecordCodec;
 import dev.secrets.internal.record.RotationState;
 import dev.secrets.internal.record.SecretRecord;

@@ -16,7 +16,7 @@ public final class Keyring {
     private final int primary;
     private final Map<Integer, Version> versions;
 
-    Keyring(String name, long generation, int primary, Map<Integer, Version> versions) {
+    public Keyring(String name, long generation, int primary, Map<Integer, Version> versions) {
         this.name = name;
         this.generation = generation;
         this.primary = primary;
@@ -31,7 +31,7 @@ public final class Keyring {
         private final byte[] macKey;
         private final Instant retired;
 
-        Version(int number, Instant created, byte[] material) {
+        public Version(int number, Instant created, byte[] material) {
             this.number = number;
             this.created = created;
             this.wrapKey = new SecretKeySpec(Hmac.derive(material, "secrets/wrap/v1"), "AES");
@@ -40,7 +40,7 @@ public final class Keyring {
         }
 
         /** A retired version: its material is gone; only the key that verifies old records' MACs is kept. */
-        Version(int number, Instant created, Instant retired, byte[] macKey) {
+        public Version(int number, Instant created, Instant retired, byte[] macKey) {
             this.number = number;
             this.created = created;
             this.wrapKey = null;
@@ -80,7 +80,7 @@ public final class Keyring {
         return name;
     }
 
-    long generation() {
+    public long generation() {
         return generation;
     }
 

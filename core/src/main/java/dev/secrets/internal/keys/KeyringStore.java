@@ -1,10 +1,14 @@
-package dev.secrets.internal.crypto;
+package dev.secrets.internal.keys;
 
 import dev.secrets.ConflictException;
 import dev.secrets.MasterKeyDescription;
 import dev.secrets.MissingMasterKeyException;
 import dev.secrets.SecretsException;
 import dev.secrets.WrongMasterKeyException;
+import dev.secrets.internal.crypto.Aead;
+import dev.secrets.internal.crypto.Argon2;
+import dev.secrets.internal.crypto.Keyring;
+import dev.secrets.internal.crypto.RootKey;
 import dev.secrets.internal.store.RecordLog;
 import dev.secrets.spi.KeyRoot;
 import java.security.SecureRandom;

@@ -1,4 +1,4 @@
-package dev.secrets.internal.crypto;
+package dev.secrets.internal.keys;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -6,6 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.secrets.SecretTamperedException;
 import dev.secrets.SecretsException;
 import dev.secrets.WrongMasterKeyException;
+import dev.secrets.internal.crypto.Aead;
+import dev.secrets.internal.crypto.Argon2;
+import dev.secrets.internal.crypto.Hmac;
+import dev.secrets.internal.crypto.Keyring;
+import dev.secrets.internal.crypto.RootKey;
 import dev.secrets.internal.json.Json;
 import dev.secrets.spi.KeyRoot;
 import java.io.IOException;
