@@ -103,6 +103,20 @@ public final class SoftHsm {
         return out;
     }
 
+    /**
+     * The attributes SoftHSM2 stored for a token object, as its own {@code softhsm2-dump-file}
+     * prints them (that tool exits with 1 even when it dumped the file, so its output is checked instead).
+     */
+    public static String dump(Path objectFile) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder("softhsm2-dump-file", objectFile.toString()).redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!out.startsWith("Dump of object file")) {
+            throw new IOException("softhsm2-dump-file failed: " + out);
+        }
+        return out;
+    }
+
     /** The object files of every token, for softhsm2-dump-file. */
     public static List<Path> objectFiles() throws IOException {
         List<Path> out = new ArrayList<>();
