@@ -23,7 +23,7 @@ final class DescribeCommand extends BaseCommand {
         String provider;
         try (SecretsClient c = client()) {
             d = c.describeSecret(id);
-            provider = c.engine().masterKeys().providerOf(d.keyName());
+            provider = c.masterKeyProvider(d.keyName());
         }
         if (output.json) {
             printJson(Views.describeJson(d).put("keyProvider", provider));

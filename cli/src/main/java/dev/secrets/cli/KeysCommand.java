@@ -141,7 +141,7 @@ final class KeysCommand implements Runnable {
                             }
                         }
                     } catch (MissingMasterKeyException e) {
-                        n.put("provider", c.engine().masterKeys().providerOf(name));
+                        n.put("provider", c.masterKeyProvider(name));
                         n.putNull("versions");
                     }
                 }

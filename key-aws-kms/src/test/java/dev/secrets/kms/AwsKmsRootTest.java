@@ -135,7 +135,7 @@ class AwsKmsRootTest {
         String storeB;
         try (SecretsClient c = client(a, uri(arn))) {
             c.createSecret(CreateSecretRequest.of("s", SecretKind.GENERIC, SecretValue.ofText("value")));
-            storeA = c.engine().storeId().orElseThrow();
+            storeA = c.initialize("default");
         }
         try (SecretsClient c = client(b, uri(arn))) {
             storeB = c.initialize("default");
