@@ -122,8 +122,10 @@ final class AwsKmsRoot implements KeyRoot {
         } catch (IncorrectKeyException e) {
             throw new WrongMasterKeyException("the keyring key was encrypted by another KMS key than " + uri.arn());
         } catch (KmsException e) {
-            if ("AccessDeniedException".equals(errorCode(e)) && e.getMessage() != null
-                    && e.getMessage().contains("ciphertext refers to a customer master key")) {
+            // KMS answers a ciphertext of another key with IncorrectKeyException when KeyId is given; some
+            // implementations (moto) with this AccessDeniedException instead.
+            if ("AccessDeniedException".equals(errorCode(e)) && e.awsErrorDetails().errorMessage() != null
+                    && e.awsErrorDetails().errorMessage().contains("ciphertext refers to a customer master key")) {
                 throw new WrongMasterKeyException("the keyring key was encrypted by another KMS key than " + uri.arn());
             }
             throw failure("Decrypt", e);

@@ -162,11 +162,12 @@ class AwsKmsRootTest {
         try (SecretsClient c = client(store, uri(arn))) {
             c.createSecret(CreateSecretRequest.of("s", SecretKind.GENERIC, SecretValue.ofText("value")));
         }
-        kms.disableKey(b -> b.keyId(arn));
+        String keyId = arn.substring(arn.indexOf("key/") + 4); // moto's DisableKey takes the key ID, not the ARN
+        kms.disableKey(b -> b.keyId(keyId));
         assertThatThrownBy(() -> client(store, uri(arn))).isInstanceOf(SecretsException.class)
                 .hasMessage("master key 'default' (aws-kms:" + arn + "): the KMS key is disabled; enable it (aws kms enable-key --key-id "
                         + arn + ") or rekey to another root");
-        kms.enableKey(b -> b.keyId(arn));
+        kms.enableKey(b -> b.keyId(keyId));
         try (SecretsClient c = client(store, uri(arn))) {
             assertThat(c.getSecretValue("s").text()).isEqualTo("value");
         }
