@@ -71,6 +71,8 @@ public final class SecretsConfig {
     public static final String PRINCIPAL = "secrets.principal";
     /** Path of a properties file in the chain. */
     public static final String CONFIG_FILE = "secrets.config";
+    /** Most versions a secret keeps (2 to 100, default 100); the oldest versions without labels go first. */
+    public static final String VERSIONS_MAX = "secrets.versions.max";
 
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 

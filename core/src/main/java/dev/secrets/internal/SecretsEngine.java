@@ -99,6 +99,7 @@ public final class SecretsEngine implements AutoCloseable {
     private final CachedReadAudit cachedReads;
     private final SecretsConfig config;
     private final SecretsMetrics metrics;
+    private final int maxVersions;
     /** Checked first on the read path, so that a client without metrics pays one field read. */
     private final boolean metered;
 
@@ -147,6 +148,7 @@ public final class SecretsEngine implements AutoCloseable {
                 config == null ? CachedReadAudit.DEFAULT_INTERVAL
                         : config.duration(SecretsConfig.AUDIT_CACHED_READS_INTERVAL, CachedReadAudit.DEFAULT_INTERVAL)) : null;
         this.config = config;
+        this.maxVersions = VersionHygiene.maxVersions(config);
         this.log = new RecordLog(store, random);
         this.identity = new StoreIdentity(store, clock);
         this.keyrings = new KeyringStore(log, name -> Optional.ofNullable(this.roots.get(name)), random, clock);
@@ -392,6 +394,7 @@ public final class SecretsEngine implements AutoCloseable {
     }
 
     private SecretVersion open(SecretRecord r, VersionEntry v, String storeId) {
+        VersionHygiene.requireValue(r, v);
         Keyring.Version key = keyVersion(storeId, r.keyName, v.keyVersion, r.id);
         SecretValue value;
         try {
@@ -487,6 +490,56 @@ public final class SecretsEngine implements AutoCloseable {
         return r.tombstone ? null : r;
     }
 
+    /**
+     * The {@code CURRENT} version of a secret from its latest record as a batch read found it (null: no
+     * record): checked, decrypted, audited and cached as a store read is. For {@code internal.read.BatchReader}.
+     */
+    public SecretVersion readListed(SecretId id, RecordLog.Entry latest) {
+        try {
+            String storeId = identity.existing().orElseThrow(() -> notFound(id));
+            SecretRecord r = latest == null ? null : RecordCodec.decode(id.value(), latest.generation(), latest.payload(), storeId,
+                    (name, version) -> keyVersion(storeId, name, version, id.value()));
+            if (r == null || r.tombstone) {
+                throw notFound(id);
+            }
+            checkNotDeleted(r);
+            VersionEntry v = r.labelled(Label.CURRENT.name());
+            if (v == null) {
+                throw new SecretNotFoundException("secret '" + id + "' has no version labelled " + Label.CURRENT);
+            }
+            SecretVersion sv = open(r, v, storeId);
+            audit("secret.read", id.value(), sv.versionId(), null);
+            cachePut(GetSecretValueRequest.of(id.value()), sv);
+            recordAccess(id.value());
+            return sv;
+        } catch (RecordLog.CorruptRecordException e) {
+            SecretTamperedException t = RecordCodec.tampered(id.value(), e);
+            audit("secret.read", id.value(), null, t);
+            throw t;
+        } catch (RuntimeException e) {
+            audit("secret.read", id.value(), null, e);
+            throw e;
+        }
+    }
+
+    /**
+     * Destroys the value of one version (see {@code SecretsClient.destroySecretVersion}); then deletes every
+     * older generation of the record, which still holds the ciphertext, and checks that none is left.
+     */
+    public void destroyVersion(String idText, String versionId) {
+        SecretId id = SecretId.of(idText);
+        try {
+            String storeId = identity.existing().orElseThrow(() -> notFound(id));
+            SecretRecord r = mutate(id, storeId, rec -> VersionHygiene.destroy(rec, id.value(), versionId, clock.instant()));
+            log.removeOlderThan(SECRETS + id.value(), r.generation);
+            invalidate(id.value());
+            audit("version.destroy", id.value(), versionId, null);
+        } catch (RuntimeException e) {
+            audit("version.destroy", id.value(), versionId, e);
+            throw e;
+        }
+    }
+
     // ================================================================ describe / list
 
     public SecretDescription describe(String idText) {
@@ -511,7 +564,7 @@ public final class SecretsEngine implements AutoCloseable {
             VersionEntry v = r.versions.get(i);
             Set<Label> labels = new LinkedHashSet<>();
             v.labels.forEach(n -> labels.add(Label.of(n)));
-            versions.add(new VersionDescription(v.id, labels, Instant.parse(v.created), v.keyVersion));
+            versions.add(new VersionDescription(v.id, labels, Instant.parse(v.created), v.keyVersion, instant(v.destroyed)));
         }
         RotationDescription rot = null;
         RotationState s = r.rotation;
@@ -531,7 +584,8 @@ public final class SecretsEngine implements AutoCloseable {
 
     public Page<SecretDescription> list(ListSecretsRequest req) {
         try {
-            Page<SecretDescription> p = listPage(req, false);
+            Page<SecretDescription> p = req.sort() == null ? listPage(req, false)
+                    : dev.secrets.internal.read.SortedListing.page(req, r -> listPage(r, false));
             audit("secret.list", null, null, null);
             return p;
         } catch (RuntimeException e) {
@@ -642,13 +696,7 @@ public final class SecretsEngine implements AutoCloseable {
                 return false;
             }
         }
-        for (Map.Entry<String, String> t : req.tags().entrySet()) {
-            String have = r.tags.get(t.getKey());
-            if (have == null || (t.getValue() != null && !t.getValue().equals(have))) {
-                return false;
-            }
-        }
-        return true;
+        return req.matches(r.id, r.description, r.tags);
     }
 
     // ================================================================ writes
@@ -736,6 +784,7 @@ public final class SecretsEngine implements AutoCloseable {
                     throw new InvalidSecretException("idempotency token '" + versionId
                             + "' was already used for another value of secret '" + id + "'");
                 }
+                VersionHygiene.checkExpectedCurrent(r, req);
                 Validation.valueFitsKind(SecretKind.of(r.kind), req.value());
                 if (sealed[0] == null || !r.keyName.equals(sealedUnder[0])) {
                     sealed[0] = seal(storeId, id.value(), versionId, keyrings.forWrite(storeId, r.keyName), req.value());
@@ -797,7 +846,7 @@ public final class SecretsEngine implements AutoCloseable {
     }
 
     private void trimVersions(SecretRecord r) {
-        while (r.versions.size() > MAX_VERSIONS) {
+        while (r.versions.size() > maxVersions) {
             VersionEntry oldest = null;
             for (VersionEntry v : r.versions) {
                 if (v.labels.isEmpty()) {
@@ -806,7 +855,7 @@ public final class SecretsEngine implements AutoCloseable {
                 }
             }
             if (oldest == null) {
-                throw new InvalidSecretException("secret '" + r.id + "' has " + MAX_VERSIONS
+                throw new InvalidSecretException("secret '" + r.id + "' has " + maxVersions
                         + " versions and every one carries a label; remove a label first");
             }
             r.versions.remove(oldest);
@@ -829,6 +878,7 @@ public final class SecretsEngine implements AutoCloseable {
                 if (to == null) {
                     throw new SecretNotFoundException("secret '" + id + "' has no version " + toVersionId);
                 }
+                VersionHygiene.requireValue(r, to);
                 VersionEntry holder = r.labelled(label.name());
                 if (expectedFrom != null && holder != null && !holder.id.equals(expectedFrom) && holder != to) {
                     throw new ConflictException("label " + label + " of secret '" + id + "' is on version " + holder.id
@@ -1131,7 +1181,7 @@ public final class SecretsEngine implements AutoCloseable {
                         Keyring.Version to = fresh.primary();
                         count[0] = 0;
                         for (VersionEntry v : r.versions) {
-                            if (v.keyVersion != to.number()) {
+                            if (v.keyVersion != to.number() && v.destroyed == null) {
                                 Keyring.Version from = keyVersion(storeId, keyName, v.keyVersion, r.id);
                                 try {
                                     Envelope.rewrap(v, storeId, r.id, from, to, random);
@@ -1185,6 +1235,9 @@ public final class SecretsEngine implements AutoCloseable {
                     return null;
                 }
                 for (VersionEntry v : r.versions) {
+                    if (v.destroyed != null) {
+                        continue;
+                    }
                     Keyring.Version from = keyVersion(storeId, r.keyName, v.keyVersion, r.id);
                     try {
                         Envelope.rewrap(v, storeId, r.id, from, target.primary(), random);
@@ -1263,12 +1316,13 @@ public final class SecretsEngine implements AutoCloseable {
         v.nonce = s.nonce;
         v.ciphertext = s.ciphertext;
         v.created = s.created;
+        v.destroyed = s.destroyed;
         v.labels = new ArrayList<>(s.labels);
         return v;
     }
 
     private boolean sameValue(SecretRecord r, VersionEntry v, String storeId, SecretValue value) {
-        if (value == null) {
+        if (value == null || v.destroyed != null) {
             return false;
         }
         Keyring.Version key = keyVersion(storeId, r.keyName, v.keyVersion, r.id);

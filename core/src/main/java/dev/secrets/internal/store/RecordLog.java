@@ -213,6 +213,31 @@ public final class RecordLog {
         }
     }
 
+    /**
+     * Deletes every generation of {@code name} older than {@code generation}, and lists again to check
+     * that none is left (unlike compaction, which is best effort). For data that must be gone from the
+     * store, such as a destroyed version's ciphertext that older generations still hold.
+     *
+     * @throws StoreUnavailableException when older generations remain after a few attempts
+     */
+    public void removeOlderThan(String name, long generation) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            List<String> older = new ArrayList<>();
+            for (String k : generationKeys(name)) {
+                if (generationOf(k) < generation) {
+                    older.add(k);
+                }
+            }
+            if (older.isEmpty()) {
+                return;
+            }
+            for (String k : older) {
+                store.delete(k);
+            }
+        }
+        throw new StoreUnavailableException("could not remove the older generations of '" + name + "' from " + store.location());
+    }
+
     /** The generation keys of a log in order, and the ETag of the latest when the store gave one. */
     private record Listing(List<String> keys, String latestETag) {
         String latest() {
