@@ -22,7 +22,7 @@ import picocli.CommandLine.ScopeType;
                 "", "Example:", "  secrets --store file:./store --key file:./master.key get prod/app-db --field password",
                 "", "Exit status: 0 success, 1 error, 2 wrong usage, 4 secret not found."},
         subcommands = {InitCommand.class, CreateCommand.class, PutCommand.class, GetCommand.class, DescribeCommand.class,
-                ListCommand.class, VersionsCommand.class, LabelCommand.class, DeleteCommand.class, RestoreCommand.class,
+                ListCommand.class, VersionsCommand.class, LabelCommand.class, DestroyCommand.class, DeleteCommand.class, RestoreCommand.class,
                 PurgeCommand.class, RotationCommand.class, RotateCommand.class, RandomPasswordCommand.class, KeysCommand.class,
                 RewrapCommand.class, AuditCommand.class, ExecCommand.class, DemoCommand.class,
                 CompletionCommand.class, CommandLine.HelpCommand.class})
