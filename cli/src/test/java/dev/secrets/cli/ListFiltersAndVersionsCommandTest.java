@@ -32,7 +32,10 @@ class ListFiltersAndVersionsCommandTest {
     }
 
     private Run run(String stdin, String... args) {
-        List<String> all = new ArrayList<>(List.of("--store", "file:" + dir.resolve("store"), "--key", "file:" + dir.resolve("master.key")));
+        List<String> all = new ArrayList<>(List.of("--store", "file:" + dir.resolve("store")));
+        if (!args[0].equals("init")) {
+            all.addAll(List.of("--key", "file:" + dir.resolve("master.key")));
+        }
         all.addAll(List.of(args));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
