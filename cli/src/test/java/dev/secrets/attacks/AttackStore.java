@@ -49,6 +49,11 @@ final class AttackStore implements AutoCloseable {
         return new AttackStore(kind, null, S3ProxyServer.shared().newStoreUri());
     }
 
+    /** The store URI, for what builds its own client (the JDBC driver). */
+    String uri() {
+        return isFile() ? "file:" + dir : s3Uri;
+    }
+
     boolean isFile() {
         return dir != null;
     }
