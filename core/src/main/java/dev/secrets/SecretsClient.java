@@ -2,6 +2,8 @@ package dev.secrets;
 
 import dev.secrets.internal.SecretsEngine;
 import dev.secrets.internal.audit.AuditDispatcher;
+import dev.secrets.internal.read.BatchReader;
+import dev.secrets.internal.store.RecordLog;
 import dev.secrets.internal.crypto.RootKey;
 import dev.secrets.internal.rotation.RotationEngine;
 import dev.secrets.spi.AuditSink;
@@ -41,10 +43,12 @@ import java.util.function.LongSupplier;
 public final class SecretsClient implements AutoCloseable {
     private final SecretsEngine engine;
     private final RotationEngine rotations;
+    private final BatchReader batch;
 
     private SecretsClient(SecretsEngine engine, List<Rotator> rotators) {
         this.engine = engine;
         this.rotations = new RotationEngine(engine, rotators, RotationEngine.DEFAULT_LEASE);
+        this.batch = new BatchReader(engine.store(), new RecordLog(engine.store(), engine.random()), engine::readListed);
     }
 
     /** A builder; see {@link Builder}. */
@@ -86,6 +90,38 @@ public final class SecretsClient implements AutoCloseable {
         return engine.get(GetSecretValueRequest.of(id).bypassingCache());
     }
 
+    /**
+     * The {@code CURRENT} values of several secrets, read from the store (refreshing the cache) with one
+     * listing of the store where it can (see {@code docs/architecture.md}), as AWS {@code BatchGetSecretValue}:
+     * a partial result, with one {@link BatchGetError} naming each secret that could not be read
+     * (missing, scheduled for deletion, tampered, without its master key, or an invalid ID). Each read is
+     * audited as a single read is. Duplicate IDs are read once; the values come in ID order.
+     */
+    public BatchGetResult getSecretValues(Collection<String> ids) {
+        return batch.read(List.copyOf(ids));
+    }
+
+    /**
+     * The {@code CURRENT} values of one page of the secrets that {@code filter} lists (its prefix, tags,
+     * filters, sort and page size), with the token of the next page; see {@link #getSecretValues(Collection)}.
+     */
+    public BatchGetResult getSecretValues(ListSecretsRequest filter) {
+        Page<SecretDescription> page = engine.list(filter);
+        List<String> ids = page.items().stream().map(d -> d.id().value()).toList();
+        BatchGetResult r = batch.read(ids);
+        if (filter.sort() != null) {
+            // The batch comes in ID order; keep the listing's order.
+            java.util.Map<String, Integer> pos = new java.util.HashMap<>();
+            for (int i = 0; i < ids.size(); i++) {
+                pos.put(ids.get(i), i);
+            }
+            List<SecretVersion> ordered = new ArrayList<>(r.values());
+            ordered.sort(java.util.Comparator.comparing(v -> pos.get(v.secretId().value())));
+            r = new BatchGetResult(ordered, r.errors(), null);
+        }
+        return r.withNextToken(page.nextToken());
+    }
+
     /** Everything about a secret except its values. Works without the secret's master key. */
     public SecretDescription describeSecret(String id) {
         return engine.describe(id);
@@ -111,6 +147,20 @@ public final class SecretsClient implements AutoCloseable {
     /** Writes a new version; see {@link PutSecretValueRequest} for the labels it gets. Returns the version ID. */
     public String putSecretValue(PutSecretValueRequest request) {
         return engine.put(request);
+    }
+
+    /**
+     * Destroys the value of one version, for a value that leaked: its data key and ciphertext are removed
+     * from the record and every older generation of the record is deleted from the store, so the
+     * ciphertext is gone; the version stays listed (see {@link VersionDescription#destroyed()}) without
+     * labels, and reading it gives {@link VersionDestroyedException}. The other versions are untouched.
+     * Idempotent. (A client that read the version before keeps it in its cache until it is closed.)
+     *
+     * @throws SecretNotFoundException when the secret or the version does not exist
+     * @throws InvalidSecretException when the version is {@code CURRENT}: write a new value first
+     */
+    public void destroySecretVersion(String id, String versionId) {
+        engine.destroyVersion(id, versionId);
     }
 
     /** Writes a new {@code CURRENT} version; the old one becomes {@code PREVIOUS}. Returns the version ID. */
@@ -271,8 +321,27 @@ public final class SecretsClient implements AutoCloseable {
         return engine.rotationStatus(grace.toSeconds());
     }
 
-    /** The engine behind this client, for the rotation and audit modules of this library. */
-    public SecretsEngine engine() {
+    // ---------------------------------------------------------------- the store
+
+    /** The URI of this client's store ({@code file:PATH}, {@code s3://BUCKET/PREFIX}); never holds a credential. */
+    public String location() {
+        return engine.location();
+    }
+
+    /**
+     * Makes one request to the store past every cache (it reads the store's identity object, which
+     * may be absent: an empty store is still reachable), as a health check. Audited as
+     * {@code store.check}.
+     *
+     * @throws StoreUnavailableException when the store cannot be reached
+     * @throws AuditFailedException when the audit sinks fail closed and refuse the event
+     */
+    public void checkStore() {
+        engine.checkStore();
+    }
+
+    // The engine, for tests of this package only.
+    SecretsEngine engine() {
         return engine;
     }
 
@@ -301,6 +370,7 @@ public final class SecretsClient implements AutoCloseable {
         private SecureRandom random;
         private Duration cacheTtl;
         private Integer cacheMaxSize;
+        private Integer maxVersions;
         private String principal;
         private final List<AuditSink> auditSinks = new ArrayList<>();
         private Boolean auditFailClosed;
@@ -367,6 +437,15 @@ public final class SecretsClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Most versions a secret keeps, 2 to 100 (default {@code secrets.versions.max}, else 100); a write
+         * beyond it removes the oldest versions without labels.
+         */
+        public Builder maxVersions(int max) {
+            this.maxVersions = max;
+            return this;
+        }
+
         /** Recorded as the principal of every audit event of this client. */
         public Builder principal(String principal) {
             this.principal = principal;
@@ -420,7 +499,11 @@ public final class SecretsClient implements AutoCloseable {
          */
         public SecretsClient build() {
             SecretsConfig cfg = config != null ? config : SecretsConfig.load();
+            if (maxVersions != null) {
+                cfg = cfg.with(Map.of(SecretsConfig.VERSIONS_MAX, maxVersions.toString()));
+            }
             // Before the store is opened: a bad audit setting then leaves nothing to close.
+            dev.secrets.internal.VersionHygiene.maxVersions(cfg);
             List<AuditSink> sinks = AuditDispatcher.forClient(auditSinks, auditFailClosed, cfg, metrics);
             ObjectStore store = objectStore;
             if (store == null) {

@@ -1,9 +1,11 @@
 package dev.secrets.cli;
 
+import dev.secrets.DatabaseCredentials;
 import dev.secrets.InvalidSecretException;
 import dev.secrets.RandomPassword;
 import dev.secrets.SecretValue;
 import dev.secrets.SecretVersion;
+import dev.secrets.spi.DatabaseDialect;
 import dev.secrets.spi.RotationContext;
 import dev.secrets.spi.Rotator;
 import java.sql.Connection;
@@ -24,6 +26,7 @@ import java.util.regex.Pattern;
 public final class H2Rotator implements Rotator {
     public static final String NAME = "h2";
     public static final String URL = "url";
+    private static final DatabaseDialect DIALECT = DatabaseDialect.of("h2");
     private static final Pattern USER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     @Override
@@ -33,11 +36,31 @@ public final class H2Rotator implements Rotator {
 
     @Override
     public void validate(Map<String, String> parameters) {
+        safeUrl(parameters);
+        RandomPassword.fromParameters(without(parameters, URL));
+    }
+
+    /**
+     * The {@code url} parameter, if it names a local H2 database and carries no setting. Checked at
+     * configuration and again before every connection (settings may predate the check): a
+     * {@code ;} setting runs code in the runner ({@code INIT=RUNSCRIPT FROM 'http://…'}), and a
+     * remote server ({@code tcp:}, {@code ssl:}) would receive the login.
+     */
+    static String safeUrl(Map<String, String> parameters) {
         String url = parameters.get(URL);
         if (url == null || !url.startsWith("jdbc:h2:")) {
             throw new InvalidSecretException("rotator " + NAME + " needs parameter " + URL + "=jdbc:h2:… (the database, without credentials)");
         }
-        RandomPassword.fromParameters(without(parameters, URL));
+        String rest = url.substring("jdbc:h2:".length()).toLowerCase(java.util.Locale.ROOT);
+        if (url.indexOf(';') >= 0) {
+            throw new InvalidSecretException("parameter " + URL + " of rotator " + NAME + " must not carry settings (';'): settings such as"
+                    + " INIT run code in the process that rotates; give the database only (jdbc:h2:file:PATH or jdbc:h2:mem:NAME)");
+        }
+        if (rest.startsWith("tcp:") || rest.startsWith("ssl:") || url.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidSecretException("parameter " + URL + " of rotator " + NAME + " must name a local database"
+                    + " (jdbc:h2:file:PATH or jdbc:h2:mem:NAME), not a server");
+        }
+        return url;
     }
 
     @Override
@@ -48,21 +71,21 @@ public final class H2Rotator implements Rotator {
         SecretVersion current = context.current().orElseThrow(() -> new InvalidSecretException(
                 "secret '" + context.secretId() + "' has no CURRENT value with the user to rotate"));
         Map<String, String> fields = new LinkedHashMap<>(current.value().fields());
-        fields.put("password", RandomPassword.fromParameters(without(context.parameters(), URL)).generate(context.random()));
+        fields.put(DatabaseCredentials.PASSWORD, RandomPassword.fromParameters(without(context.parameters(), URL)).generate(context.random()));
         context.putPendingValue(SecretValue.ofFields(fields));
     }
 
     @Override
     public void setSecret(RotationContext context) {
-        SecretVersion pending = context.pendingValue().orElseThrow();
-        String url = context.parameters().get(URL);
+        DatabaseCredentials pending = DatabaseCredentials.from(context.pendingValue().orElseThrow());
+        String url = safeUrl(context.parameters());
         String user = user(pending);
-        if (canLogIn(url, user, pending.field("password"))) {
+        if (canLogIn(url, user, pending.password())) {
             return; // set by an earlier attempt that stopped before recording it
         }
-        SecretVersion current = context.current().orElseThrow();
-        try (Connection c = DriverManager.getConnection(url, user, current.field("password")); Statement s = c.createStatement()) {
-            s.execute("ALTER USER " + user + " SET PASSWORD '" + pending.field("password").replace("'", "''") + "'");
+        DatabaseCredentials current = DatabaseCredentials.from(context.current().orElseThrow());
+        try (Connection c = DriverManager.getConnection(url, user, current.password()); Statement s = c.createStatement()) {
+            s.execute("ALTER USER " + user + " SET PASSWORD '" + pending.password().replace("'", "''") + "'");
         } catch (SQLException e) {
             // The driver's message never holds the password; the statement text is not kept.
             throw new IllegalStateException("could not change the password of H2 user " + user + " (SQLState " + e.getSQLState() + ")");
@@ -71,14 +94,14 @@ public final class H2Rotator implements Rotator {
 
     @Override
     public void testSecret(RotationContext context) {
-        SecretVersion pending = context.pendingValue().orElseThrow();
-        if (!canLogIn(context.parameters().get(URL), user(pending), pending.field("password"))) {
+        DatabaseCredentials pending = DatabaseCredentials.from(context.pendingValue().orElseThrow());
+        if (!canLogIn(safeUrl(context.parameters()), user(pending), pending.password())) {
             throw new IllegalStateException("H2 refuses the pending password of user " + user(pending));
         }
     }
 
-    private static String user(SecretVersion v) {
-        String u = v.field("username");
+    private static String user(DatabaseCredentials c) {
+        String u = c.username();
         if (!USER.matcher(u).matches()) {
             throw new InvalidSecretException("rotator " + NAME + " rotates users named with letters, digits and _ only");
         }
@@ -89,7 +112,7 @@ public final class H2Rotator implements Rotator {
         try (Connection c = DriverManager.getConnection(url, user, password)) {
             return c.isValid(5);
         } catch (SQLException e) {
-            if ("28000".equals(e.getSQLState())) {
+            if (DIALECT.isLoginFailure(e)) {
                 return false;
             }
             throw new IllegalStateException("cannot reach H2 at " + url + " (SQLState " + e.getSQLState() + ")");

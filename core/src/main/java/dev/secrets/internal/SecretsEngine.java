@@ -24,10 +24,11 @@ import dev.secrets.SecretsConfig;
 import dev.secrets.SecretsException;
 import dev.secrets.StoreUnavailableException;
 import dev.secrets.VersionDescription;
+import dev.secrets.internal.audit.CachedReadAudit;
 import dev.secrets.internal.crypto.Aead;
 import dev.secrets.internal.crypto.Envelope;
 import dev.secrets.internal.crypto.Keyring;
-import dev.secrets.internal.crypto.KeyringStore;
+import dev.secrets.internal.keys.KeyringStore;
 import dev.secrets.internal.crypto.RootKey;
 import dev.secrets.internal.record.RecordCodec;
 import dev.secrets.internal.record.RotationState;
@@ -94,8 +95,11 @@ public final class SecretsEngine implements AutoCloseable {
     private final String principal;
     private final List<AuditSink> sinks;
     private final boolean auditing;
+    /** Audits cache hits off the read's path; null when not auditing. */
+    private final CachedReadAudit cachedReads;
     private final SecretsConfig config;
     private final SecretsMetrics metrics;
+    private final int maxVersions;
     /** Checked first on the read path, so that a client without metrics pays one field read. */
     private final boolean metered;
 
@@ -110,10 +114,13 @@ public final class SecretsEngine implements AutoCloseable {
     private static final class CacheEntry {
         final SecretVersion version;
         final long loadedAt;
+        /** Where a hit counts itself for the audit; null when the client has no audit sink. */
+        final CachedReadAudit.Counter reads;
 
-        CacheEntry(SecretVersion version, long loadedAt) {
+        CacheEntry(SecretVersion version, long loadedAt, CachedReadAudit.Counter reads) {
             this.version = version;
             this.loadedAt = loadedAt;
+            this.reads = reads;
         }
     }
 
@@ -137,7 +144,11 @@ public final class SecretsEngine implements AutoCloseable {
         this.principal = principal;
         this.sinks = List.copyOf(sinks);
         this.auditing = !this.sinks.isEmpty();
+        this.cachedReads = auditing ? new CachedReadAudit(this.sinks, principal, clock, ticker, this.metrics,
+                config == null ? CachedReadAudit.DEFAULT_INTERVAL
+                        : config.duration(SecretsConfig.AUDIT_CACHED_READS_INTERVAL, CachedReadAudit.DEFAULT_INTERVAL)) : null;
         this.config = config;
+        this.maxVersions = VersionHygiene.maxVersions(config);
         this.log = new RecordLog(store, random);
         this.identity = new StoreIdentity(store, clock);
         this.keyrings = new KeyringStore(log, name -> Optional.ofNullable(this.roots.get(name)), random, clock);
@@ -173,6 +184,17 @@ public final class SecretsEngine implements AutoCloseable {
         return metrics;
     }
 
+    /** One request to the store past every cache: its identity object (absent is still reachable). Audited. */
+    public void checkStore() {
+        try {
+            store.get(StoreIdentity.KEY);
+            audit("store.check", null, null, null);
+        } catch (RuntimeException e) {
+            audit("store.check", null, null, e);
+            throw e;
+        }
+    }
+
     // ================================================================ reads
 
     public SecretVersion getCurrent(String id) {
@@ -180,10 +202,8 @@ public final class SecretsEngine implements AutoCloseable {
             return meteredGetCurrent(id);
         }
         CacheEntry e = current.get(id);
-        if (e != null && ticker.getAsLong() - e.loadedAt < ttlNanos) {
-            if (auditing) {
-                audit("secret.read", id, e.version.versionId(), null);
-            }
+        long now = ticker.getAsLong();
+        if (e != null && now - e.loadedAt < ttlNanos && (!auditing || e.reads.hit(now))) {
             return e.version;
         }
         return load(GetSecretValueRequest.of(id), e);
@@ -192,13 +212,10 @@ public final class SecretsEngine implements AutoCloseable {
     private SecretVersion meteredGetCurrent(String id) {
         long t0 = ticker.getAsLong();
         CacheEntry e = current.get(id);
-        boolean hit = e != null && t0 - e.loadedAt < ttlNanos;
+        boolean hit = e != null && t0 - e.loadedAt < ttlNanos && (!auditing || e.reads.hit(t0));
         try {
             SecretVersion v;
             if (hit) {
-                if (auditing) {
-                    audit("secret.read", id, e.version.versionId(), null);
-                }
                 v = e.version;
             } else {
                 v = load(GetSecretValueRequest.of(id), e);
@@ -237,10 +254,8 @@ public final class SecretsEngine implements AutoCloseable {
         }
         String key = cacheKey(req);
         CacheEntry e = req.bypassCache() ? null : others.get(key);
-        if (e != null && (req.versionId() != null || ticker.getAsLong() - e.loadedAt < ttlNanos)) {
-            if (auditing) {
-                audit("secret.read", req.id(), e.version.versionId(), null);
-            }
+        long now = ticker.getAsLong();
+        if (e != null && (req.versionId() != null || now - e.loadedAt < ttlNanos) && (!auditing || e.reads.hit(now))) {
             return e.version; // versions are immutable: a version looked up by ID never expires
         }
         return load(req, e);
@@ -274,7 +289,7 @@ public final class SecretsEngine implements AutoCloseable {
     }
 
     private void cachePut(GetSecretValueRequest req, SecretVersion v) {
-        CacheEntry entry = new CacheEntry(v, ticker.getAsLong());
+        CacheEntry entry = new CacheEntry(v, ticker.getAsLong(), auditing ? cachedReads.counter(req.id(), v.versionId()) : null);
         if (req.versionId() == null && (req.label() == null || req.label().equals(Label.CURRENT))) {
             current.put(req.id(), entry);
         } else {
@@ -379,6 +394,7 @@ public final class SecretsEngine implements AutoCloseable {
     }
 
     private SecretVersion open(SecretRecord r, VersionEntry v, String storeId) {
+        VersionHygiene.requireValue(r, v);
         Keyring.Version key = keyVersion(storeId, r.keyName, v.keyVersion, r.id);
         SecretValue value;
         try {
@@ -474,6 +490,56 @@ public final class SecretsEngine implements AutoCloseable {
         return r.tombstone ? null : r;
     }
 
+    /**
+     * The {@code CURRENT} version of a secret from its latest record as a batch read found it (null: no
+     * record): checked, decrypted, audited and cached as a store read is. For {@code internal.read.BatchReader}.
+     */
+    public SecretVersion readListed(SecretId id, RecordLog.Entry latest) {
+        try {
+            String storeId = identity.existing().orElseThrow(() -> notFound(id));
+            SecretRecord r = latest == null ? null : RecordCodec.decode(id.value(), latest.generation(), latest.payload(), storeId,
+                    (name, version) -> keyVersion(storeId, name, version, id.value()));
+            if (r == null || r.tombstone) {
+                throw notFound(id);
+            }
+            checkNotDeleted(r);
+            VersionEntry v = r.labelled(Label.CURRENT.name());
+            if (v == null) {
+                throw new SecretNotFoundException("secret '" + id + "' has no version labelled " + Label.CURRENT);
+            }
+            SecretVersion sv = open(r, v, storeId);
+            audit("secret.read", id.value(), sv.versionId(), null);
+            cachePut(GetSecretValueRequest.of(id.value()), sv);
+            recordAccess(id.value());
+            return sv;
+        } catch (RecordLog.CorruptRecordException e) {
+            SecretTamperedException t = RecordCodec.tampered(id.value(), e);
+            audit("secret.read", id.value(), null, t);
+            throw t;
+        } catch (RuntimeException e) {
+            audit("secret.read", id.value(), null, e);
+            throw e;
+        }
+    }
+
+    /**
+     * Destroys the value of one version (see {@code SecretsClient.destroySecretVersion}); then deletes every
+     * older generation of the record, which still holds the ciphertext, and checks that none is left.
+     */
+    public void destroyVersion(String idText, String versionId) {
+        SecretId id = SecretId.of(idText);
+        try {
+            String storeId = identity.existing().orElseThrow(() -> notFound(id));
+            SecretRecord r = mutate(id, storeId, rec -> VersionHygiene.destroy(rec, id.value(), versionId, clock.instant()));
+            log.removeOlderThan(SECRETS + id.value(), r.generation);
+            invalidate(id.value());
+            audit("version.destroy", id.value(), versionId, null);
+        } catch (RuntimeException e) {
+            audit("version.destroy", id.value(), versionId, e);
+            throw e;
+        }
+    }
+
     // ================================================================ describe / list
 
     public SecretDescription describe(String idText) {
@@ -498,7 +564,7 @@ public final class SecretsEngine implements AutoCloseable {
             VersionEntry v = r.versions.get(i);
             Set<Label> labels = new LinkedHashSet<>();
             v.labels.forEach(n -> labels.add(Label.of(n)));
-            versions.add(new VersionDescription(v.id, labels, Instant.parse(v.created), v.keyVersion));
+            versions.add(new VersionDescription(v.id, labels, Instant.parse(v.created), v.keyVersion, instant(v.destroyed)));
         }
         RotationDescription rot = null;
         RotationState s = r.rotation;
@@ -518,7 +584,8 @@ public final class SecretsEngine implements AutoCloseable {
 
     public Page<SecretDescription> list(ListSecretsRequest req) {
         try {
-            Page<SecretDescription> p = listPage(req, false);
+            Page<SecretDescription> p = req.sort() == null ? listPage(req, false)
+                    : dev.secrets.internal.read.SortedListing.page(req, r -> listPage(r, false));
             audit("secret.list", null, null, null);
             return p;
         } catch (RuntimeException e) {
@@ -552,6 +619,10 @@ public final class SecretsEngine implements AutoCloseable {
                 String id = k.substring(SECRETS.length(), k.length() - 18);
                 if (!id.startsWith(req.prefix())) {
                     continue; // prefix "a/" also matches the keys of secret "a" (secrets/a/~…)
+                }
+                if (SecretId.problem(id) != null) {
+                    reportInvalidObject(k); // planted: it must not break the walk for every other secret
+                    continue;
                 }
                 latest.merge(id, k, (a, b) -> RecordLog.generationOf(a) >= RecordLog.generationOf(b) ? a : b);
                 lastKey.put(id, k);
@@ -601,9 +672,17 @@ public final class SecretsEngine implements AutoCloseable {
                 return decodeForListing(id, entry.generation(), entry.payload(), storeId);
             }
             return loadAnyKey(SecretId.of(id)); // compacted since listed
-        } catch (SecretTamperedException | MissingMasterKeyException e) {
+        } catch (SecretTamperedException | MissingMasterKeyException | RecordLog.CorruptRecordException
+                 | dev.secrets.spi.RefusedObjectException e) {
             return null; // listed by ID elsewhere; reading it reports the problem
         }
+    }
+
+    /** Reports (audit, failure) an object under {@code secrets/} whose ID is invalid; never throws. */
+    private void reportInvalidObject(String key) {
+        String printable = key.replaceAll("[^\\x20-\\x7e]", "?");
+        audit("store.invalid-object", printable.length() > 1100 ? printable.substring(0, 1100) : printable, null,
+                new InvalidSecretException("stored object " + printable + " does not belong to a valid secret ID; skipped"));
     }
 
     private RecordLog.Entry parseEntry(String id, String key, byte[] bytes) {
@@ -617,13 +696,7 @@ public final class SecretsEngine implements AutoCloseable {
                 return false;
             }
         }
-        for (Map.Entry<String, String> t : req.tags().entrySet()) {
-            String have = r.tags.get(t.getKey());
-            if (have == null || (t.getValue() != null && !t.getValue().equals(have))) {
-                return false;
-            }
-        }
-        return true;
+        return req.matches(r.id, r.description, r.tags);
     }
 
     // ================================================================ writes
@@ -711,6 +784,7 @@ public final class SecretsEngine implements AutoCloseable {
                     throw new InvalidSecretException("idempotency token '" + versionId
                             + "' was already used for another value of secret '" + id + "'");
                 }
+                VersionHygiene.checkExpectedCurrent(r, req);
                 Validation.valueFitsKind(SecretKind.of(r.kind), req.value());
                 if (sealed[0] == null || !r.keyName.equals(sealedUnder[0])) {
                     sealed[0] = seal(storeId, id.value(), versionId, keyrings.forWrite(storeId, r.keyName), req.value());
@@ -772,7 +846,7 @@ public final class SecretsEngine implements AutoCloseable {
     }
 
     private void trimVersions(SecretRecord r) {
-        while (r.versions.size() > MAX_VERSIONS) {
+        while (r.versions.size() > maxVersions) {
             VersionEntry oldest = null;
             for (VersionEntry v : r.versions) {
                 if (v.labels.isEmpty()) {
@@ -781,7 +855,7 @@ public final class SecretsEngine implements AutoCloseable {
                 }
             }
             if (oldest == null) {
-                throw new InvalidSecretException("secret '" + r.id + "' has " + MAX_VERSIONS
+                throw new InvalidSecretException("secret '" + r.id + "' has " + maxVersions
                         + " versions and every one carries a label; remove a label first");
             }
             r.versions.remove(oldest);
@@ -804,6 +878,7 @@ public final class SecretsEngine implements AutoCloseable {
                 if (to == null) {
                     throw new SecretNotFoundException("secret '" + id + "' has no version " + toVersionId);
                 }
+                VersionHygiene.requireValue(r, to);
                 VersionEntry holder = r.labelled(label.name());
                 if (expectedFrom != null && holder != null && !holder.id.equals(expectedFrom) && holder != to) {
                     throw new ConflictException("label " + label + " of secret '" + id + "' is on version " + holder.id
@@ -1018,8 +1093,9 @@ public final class SecretsEngine implements AutoCloseable {
                     invalidate(d.id().value());
                     audit("secret.purge", d.id().value(), null, null);
                     purged++;
-                } catch (MissingMasterKeyException e) {
-                    audit("secret.purge", d.id().value(), null, e); // another team's secret: theirs to purge
+                } catch (MissingMasterKeyException | SecretTamperedException e) {
+                    // Another team's secret (theirs to purge), or a damaged one: the others are purged all the same.
+                    audit("secret.purge", d.id().value(), null, e);
                 }
             }
         }
@@ -1088,6 +1164,7 @@ public final class SecretsEngine implements AutoCloseable {
             return 0;
         }
         List<SecretDescription> all = allSecrets(true);
+        List<String> damaged = new ArrayList<>();
         int done = 0;
         int rewrapped = 0;
         for (SecretDescription d : all) {
@@ -1104,7 +1181,7 @@ public final class SecretsEngine implements AutoCloseable {
                         Keyring.Version to = fresh.primary();
                         count[0] = 0;
                         for (VersionEntry v : r.versions) {
-                            if (v.keyVersion != to.number()) {
+                            if (v.keyVersion != to.number() && v.destroyed == null) {
                                 Keyring.Version from = keyVersion(storeId, keyName, v.keyVersion, r.id);
                                 try {
                                     Envelope.rewrap(v, storeId, r.id, from, to, random);
@@ -1117,17 +1194,28 @@ public final class SecretsEngine implements AutoCloseable {
                         }
                         return count[0] == 0 ? null : r;
                     });
+                } catch (SecretTamperedException e) {
+                    // One damaged secret must not stop the re-wrap of every other: reported at the end.
+                    audit("key.rewrap", d.id().value(), null, keyName, e);
+                    damaged.add(d.id().value());
+                    count[0] = -1;
                 } catch (RuntimeException e) {
                     audit("key.rewrap", d.id().value(), null, keyName, e);
                     throw e;
                 }
-                rewrapped += count[0];
-                audit("key.rewrap", d.id().value(), null, keyName, null);
+                if (count[0] >= 0) {
+                    rewrapped += count[0];
+                    audit("key.rewrap", d.id().value(), null, keyName, null);
+                }
             }
             done++;
             if (progress != null) {
                 progress.accept(done, all.size());
             }
+        }
+        if (!damaged.isEmpty()) {
+            throw new SecretTamperedException("re-wrapped " + rewrapped + " data keys under master key '" + keyName
+                    + "'; these secrets are damaged or were altered and were left as they are: " + String.join(", ", damaged));
         }
         return rewrapped;
     }
@@ -1147,6 +1235,9 @@ public final class SecretsEngine implements AutoCloseable {
                     return null;
                 }
                 for (VersionEntry v : r.versions) {
+                    if (v.destroyed != null) {
+                        continue;
+                    }
                     Keyring.Version from = keyVersion(storeId, r.keyName, v.keyVersion, r.id);
                     try {
                         Envelope.rewrap(v, storeId, r.id, from, target.primary(), random);
@@ -1225,12 +1316,13 @@ public final class SecretsEngine implements AutoCloseable {
         v.nonce = s.nonce;
         v.ciphertext = s.ciphertext;
         v.created = s.created;
+        v.destroyed = s.destroyed;
         v.labels = new ArrayList<>(s.labels);
         return v;
     }
 
     private boolean sameValue(SecretRecord r, VersionEntry v, String storeId, SecretValue value) {
-        if (value == null) {
+        if (value == null || v.destroyed != null) {
             return false;
         }
         Keyring.Version key = keyVersion(storeId, r.keyName, v.keyVersion, r.id);
@@ -1300,6 +1392,7 @@ public final class SecretsEngine implements AutoCloseable {
             try {
                 s.record(event);
             } catch (RuntimeException refused) {
+                cachedReads.sinkFailed();
                 if (error != null) {
                     // The operation failed: nothing happened that could go unrecorded; keep its own error.
                     error.addSuppressed(refused);
@@ -1308,6 +1401,7 @@ public final class SecretsEngine implements AutoCloseable {
                 throw refused;
             }
         }
+        cachedReads.sinkRecorded();
     }
 
     /** With fail-closed sinks, throws before a write when no sink could record its event; nothing is written then. */
@@ -1354,6 +1448,9 @@ public final class SecretsEngine implements AutoCloseable {
         ScheduledExecutorService r = refresher;
         if (r != null) {
             r.shutdownNow();
+        }
+        if (cachedReads != null) {
+            cachedReads.close(); // before the sinks close: no counted read is lost at a clean shutdown
         }
         for (AuditSink s : sinks) {
             try {

@@ -98,10 +98,11 @@ class SecretsDriverTest {
     }
 
     @Test
-    void secretIdProperty_andUrlParameter_nameTheSecretInsteadOfUser() throws SQLException {
+    void secretIdProperty_andUrlParameter_nameTheSecretWhenNoUserIsGiven() throws SQLException {
         createUser("APP", "pw-1");
         store.createDatabaseSecret("team/db", "APP", "pw-1");
-        Properties byProperty = store.props("ignored-user");
+        Properties byProperty = new Properties();
+        byProperty.putAll(store.settings());
         byProperty.setProperty("secretId", "team/db");
 
         try (Connection c = DriverManager.getConnection(secretsUrl(), byProperty)) {

@@ -1,5 +1,6 @@
 package dev.secrets.internal.rotation;
 
+import dev.secrets.DatabaseCredentials;
 import dev.secrets.InvalidSecretException;
 import dev.secrets.RandomPassword;
 import dev.secrets.SecretId;
@@ -7,11 +8,9 @@ import dev.secrets.SecretNotFoundException;
 import dev.secrets.SecretValue;
 import dev.secrets.SecretVersion;
 import dev.secrets.SecretsException;
-import dev.secrets.ValueType;
+import dev.secrets.spi.DatabaseDialect;
 import dev.secrets.spi.RotationContext;
 import dev.secrets.spi.Rotator;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -56,6 +55,10 @@ public final class PostgresRotator implements Rotator {
     public static final String ADMIN_SECRET_ID = "adminSecretId";
     public static final String CLONE_SUFFIX = "cloneSuffix";
     public static final String CONNECT_TIMEOUT = "connectTimeout";
+
+    private static final DatabaseDialect DIALECT = DatabaseDialect.of("postgresql");
+    private static final String DEFAULT_PORT = "5432";
+    private static final String DEFAULT_DBNAME = "postgres";
 
     @Override
     public String name() {
@@ -114,18 +117,18 @@ public final class PostgresRotator implements Rotator {
         if (current.isEmpty()) {
             throw new SecretsException("secret '" + ctx.secretId() + "' has no CURRENT value to rotate");
         }
-        Creds cur = Creds.of(current.get(), "CURRENT");
+        DatabaseCredentials cur = creds(current.get(), "CURRENT");
         String password = RandomPassword.fromParameters(ctx.parameters()).generate(ctx.random());
         SecretValue next = RandomPasswordRotator.withField(Optional.of(current.get().value()), "password", password, NAME);
         if (ALTERNATING_USERS.equals(strategy(ctx.parameters()))) {
-            next = RandomPasswordRotator.withField(Optional.of(next), "username", otherUser(cur.user, suffix(ctx)), NAME);
+            next = RandomPasswordRotator.withField(Optional.of(next), "username", otherUser(cur.username(), suffix(ctx)), NAME);
         }
         ctx.putPendingValue(next);
     }
 
     @Override
     public void setSecret(RotationContext ctx) {
-        Creds pending = pending(ctx);
+        DatabaseCredentials pending = pending(ctx);
         int timeout = timeout(ctx.parameters());
         if (canLogIn(pending, timeout)) {
             return; // already applied by an earlier attempt
@@ -139,17 +142,19 @@ public final class PostgresRotator implements Rotator {
                 throw new SecretsException("the admin secret '" + adminId + "' named by parameter " + ADMIN_SECRET_ID
                         + " cannot be read: " + e.getMessage(), e);
             }
-            Creds admin = Creds.of(adminSecret, "admin secret '" + adminId + "'");
-            String base = baseUser(pending.user, suffix(ctx));
-            try (Connection c = connect(pending.withLogin(admin.user, admin.password), timeout)) {
-                if (!roleExists(c, pending.user)) {
-                    execute(c, "CREATE ROLE %I WITH LOGIN PASSWORD %L", pending.user, pending.password);
-                    execute(c, "GRANT %I TO %I", base, pending.user);
+            DatabaseCredentials admin = creds(adminSecret, "admin secret '" + adminId + "'");
+            requireSameEndpoint(ctx, adminId, admin, pending);
+            String base = baseUser(pending.username(), suffix(ctx));
+            // The admin's password goes only to the admin secret's own endpoint, never to one the rotated secret names.
+            try (Connection c = connect(admin, timeout)) {
+                if (!roleExists(c, pending.username())) {
+                    execute(c, "CREATE ROLE %I WITH LOGIN PASSWORD %L", pending.username(), pending.password());
+                    execute(c, "GRANT %I TO %I", base, pending.username());
                 } else {
-                    execute(c, "ALTER ROLE %I WITH PASSWORD %L", pending.user, pending.password);
+                    execute(c, "ALTER ROLE %I WITH PASSWORD %L", pending.username(), pending.password());
                 }
             } catch (SQLException e) {
-                throw sqlFailure("setting the password of role '" + pending.user + "' as the admin role failed", e);
+                throw sqlFailure("setting the password of role '" + pending.username() + "' as the admin role failed", e);
             }
         } else {
             Connection c = null;
@@ -159,9 +164,9 @@ public final class PostgresRotator implements Rotator {
                 if (v.isEmpty() || v.get().versionId().equals(ctx.token())) {
                     continue;
                 }
-                Creds creds = Creds.of(v.get(), label);
+                DatabaseCredentials creds = creds(v.get(), label);
                 try {
-                    c = connect(pending.withLogin(creds.user, creds.password), timeout);
+                    c = connect(pending.withLogin(creds.username(), creds.password()), timeout);
                     break;
                 } catch (SQLException e) {
                     if (first == null) {
@@ -173,25 +178,25 @@ public final class PostgresRotator implements Rotator {
                 }
             }
             if (c == null) {
-                throw sqlFailure("cannot log in to change the password of role '" + pending.user
+                throw sqlFailure("cannot log in to change the password of role '" + pending.username()
                         + "': neither the CURRENT nor the PREVIOUS credentials are accepted", first);
             }
             try (Connection conn = c) {
-                execute(conn, "ALTER ROLE %I WITH PASSWORD %L", pending.user, pending.password);
+                execute(conn, "ALTER ROLE %I WITH PASSWORD %L", pending.username(), pending.password());
             } catch (SQLException e) {
-                throw sqlFailure("setting the password of role '" + pending.user + "' failed", e);
+                throw sqlFailure("setting the password of role '" + pending.username() + "' failed", e);
             }
         }
     }
 
     @Override
     public void testSecret(RotationContext ctx) {
-        Creds pending = pending(ctx);
+        DatabaseCredentials pending = pending(ctx);
         try (Connection c = connect(pending, timeout(ctx.parameters()));
              Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
             rs.next();
         } catch (SQLException e) {
-            throw sqlFailure("logging in with the PENDING credentials of role '" + pending.user + "' failed", e);
+            throw sqlFailure("logging in with the PENDING credentials of role '" + pending.username() + "' failed", e);
         }
     }
 
@@ -210,12 +215,28 @@ public final class PostgresRotator implements Rotator {
         return user.equals(base) ? base + suffix : base;
     }
 
-    private static Creds pending(RotationContext ctx) {
-        return Creds.of(ctx.pendingValue().orElseThrow(() -> new SecretsException("secret '" + ctx.secretId()
+    /**
+     * The admin secret must name the server of the rotated secret: otherwise whoever writes the
+     * rotated secret's {@code host} would choose where the admin password is sent.
+     */
+    private static void requireSameEndpoint(RotationContext ctx, String adminId, DatabaseCredentials admin, DatabaseCredentials pending) {
+        String adminHost = admin.host().orElse("");
+        String host = pending.host().orElse("");
+        String adminPort = admin.port().orElse("5432");
+        String port = pending.port().orElse("5432");
+        if (adminHost.isBlank() || !adminHost.equalsIgnoreCase(host) || !adminPort.equals(port)) {
+            throw new SecretsException("the admin secret '" + adminId + "' names " + (adminHost.isBlank() ? "no host" : admin.address())
+                    + ", not the server of secret '" + ctx.secretId() + "' (" + pending.address() + "); the admin login goes only to"
+                    + " the admin secret's own host and port, so both secrets must name the same server");
+        }
+    }
+
+    private static DatabaseCredentials pending(RotationContext ctx) {
+        return creds(ctx.pendingValue().orElseThrow(() -> new SecretsException("secret '" + ctx.secretId()
                 + "' has no pending version " + ctx.token() + "; createSecret did not run")), "PENDING");
     }
 
-    private static boolean canLogIn(Creds creds, int timeout) {
+    private static boolean canLogIn(DatabaseCredentials creds, int timeout) {
         try (Connection c = connect(creds, timeout)) {
             return c.isValid(timeout);
         } catch (SQLException e) {
@@ -226,10 +247,9 @@ public final class PostgresRotator implements Rotator {
         }
     }
 
-    /** 28P01 invalid password, 28000 invalid authorization (e.g. role does not exist or may not log in). */
+    /** As the PostgreSQL dialect says: 28P01 invalid password, 28000 invalid authorization (no such role, may not log in). */
     private static boolean isLoginRefused(SQLException e) {
-        String state = e.getSQLState();
-        return state != null && state.startsWith("28");
+        return DIALECT.isLoginFailure(e);
     }
 
     private static boolean roleExists(Connection c, String role) throws SQLException {
@@ -264,16 +284,16 @@ public final class PostgresRotator implements Rotator {
         }
     }
 
-    private static Connection connect(Creds creds, int timeout) throws SQLException {
+    private static Connection connect(DatabaseCredentials creds, int timeout) throws SQLException {
         Properties props = new Properties();
-        props.setProperty("user", creds.user);
-        props.setProperty("password", creds.password);
+        props.setProperty("user", creds.username());
+        props.setProperty("password", creds.password());
         props.setProperty("connectTimeout", Integer.toString(timeout));
         props.setProperty("loginTimeout", Integer.toString(timeout));
         // Bounds every statement too, so that a step ends well within the rotation lease (10 minutes).
         props.setProperty("socketTimeout", Integer.toString(Math.max(60, 6 * timeout)));
         props.setProperty("ApplicationName", "secrets-rotation");
-        return DriverManager.getConnection(creds.url(), props);
+        return DriverManager.getConnection(url(creds), props);
     }
 
     private static SecretsException sqlFailure(String what, SQLException e) {
@@ -287,53 +307,21 @@ public final class PostgresRotator implements Rotator {
         return new SecretsException(what + ": " + msg + " (SQLState " + e.getSQLState() + ")", e);
     }
 
-    /** Connection coordinates and login from a database secret's value. */
-    private static final class Creds {
-        final String user;
-        final String password;
-        final String host;
-        final String port;
-        final String dbname;
-
-        private Creds(String user, String password, String host, String port, String dbname) {
-            this.user = user;
-            this.password = password;
-            this.host = host;
-            this.port = port;
-            this.dbname = dbname;
+    /** The credentials of a version, with PostgreSQL's default port and database where the secret names none. */
+    private static DatabaseCredentials creds(SecretVersion v, String what) {
+        DatabaseCredentials c;
+        try {
+            c = DatabaseCredentials.from(v);
+        } catch (InvalidSecretException e) {
+            throw new SecretsException("the " + what + " value: " + e.getMessage(), e);
         }
-
-        static Creds of(SecretVersion v, String what) {
-            SecretValue value = v.value();
-            if (value.type() != ValueType.KEY_VALUE) {
-                throw new SecretsException("the " + what + " value of secret '" + v.secretId()
-                        + "' is not a JSON object with username and password");
-            }
-            Map<String, String> f = value.fields();
-            String user = f.get("username");
-            String password = f.get("password");
-            if (user == null || user.isEmpty() || password == null) {
-                throw new SecretsException("the " + what + " value of secret '" + v.secretId() + "' lacks field "
-                        + (user == null || user.isEmpty() ? "username" : "password"));
-            }
-            return new Creds(user, password, f.get("host"), f.get("port"), f.get("dbname"));
+        if (c.username().isEmpty()) {
+            throw new SecretsException("the " + what + " value of secret '" + v.secretId() + "' has an empty field username");
         }
+        return c.withDefaults(DEFAULT_PORT, DEFAULT_DBNAME);
+    }
 
-        Creds withLogin(String u, String p) {
-            return new Creds(u, p, host, port, dbname);
-        }
-
-        String address() {
-            return (host == null ? "?" : host) + ":" + (port == null ? "5432" : port);
-        }
-
-        String url() {
-            if (host == null || host.isBlank()) {
-                throw new SecretsException("the database secret has no field 'host'; the postgresql rotator needs host (and optionally port, dbname)");
-            }
-            String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-            String db = dbname == null || dbname.isEmpty() ? "postgres" : dbname;
-            return "jdbc:postgresql://" + h + ":" + (port == null ? "5432" : port) + "/" + URLEncoder.encode(db, StandardCharsets.UTF_8);
-        }
+    private static String url(DatabaseCredentials creds) {
+        return creds.jdbcUrl(DIALECT, null);
     }
 }
