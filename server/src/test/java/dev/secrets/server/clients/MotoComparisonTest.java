@@ -1,0 +1,209 @@
+package dev.secrets.server.clients;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.secrets.server.testing.ServerFixture;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.DefaultRetryStrategy;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.Filter;
+import software.amazon.awssdk.services.secretsmanager.model.FilterNameStringType;
+import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
+import software.amazon.awssdk.services.secretsmanager.model.Tag;
+
+/**
+ * A second opinion: the same requests through the AWS SDK for Java v2 against moto
+ * ({@code moto_server}, an independent implementation) and against {@code secrets serve}, comparing
+ * for each the HTTP status, the error type and the shape of the answer (field names and JSON types,
+ * not values such as ARNs, dates or version IDs). Every difference must be one listed in
+ * {@link #FOLLOWING_THE_REFERENCE} (where we follow AWS's API reference and moto does not; also in
+ * docs/server.md); any other difference fails the test.
+ */
+class MotoComparisonTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String V1 = "00000000-0000-4000-8000-000000000001";
+    private static final String V2 = "00000000-0000-4000-8000-000000000002";
+
+    /** Differences where our answer is the API reference's and moto's is not (step: why). */
+    static final Map<String, String> FOLLOWING_THE_REFERENCE = Map.of();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void sameRequests_sameStatusErrorTypeAndShape() throws Exception {
+        Map<String, String> ours;
+        Map<String, String> moto;
+        try (ServerFixture fx = ServerFixture.start("file:" + dir.resolve("store"))) {
+            ours = run(fx.endpoint(), fx.admin.accessKeyId(), fx.admin.secretAccessKey());
+        }
+        try (MotoProcess m = MotoProcess.start(dir)) {
+            moto = run(m.endpoint(), "testing", "testing");
+        }
+        assertThat(ours.keySet()).containsExactlyElementsOf(moto.keySet());
+        Map<String, String> differences = new LinkedHashMap<>();
+        for (String step : ours.keySet()) {
+            if (!ours.get(step).equals(moto.get(step))) {
+                differences.put(step, "ours " + ours.get(step) + "\n      moto " + moto.get(step));
+            }
+        }
+        StringBuilder report = new StringBuilder();
+        differences.forEach((k, v) -> report.append("\n  ").append(k).append(":\n      ").append(v));
+        assertThat(differences.keySet()).as("differences from moto not known to follow AWS's reference:" + report)
+                .isEqualTo(FOLLOWING_THE_REFERENCE.keySet());
+    }
+
+    /** Runs the sequence; step name to "STATUS shape" or "STATUS ErrorType". */
+    private Map<String, String> run(URI endpoint, String id, String secret) {
+        Recorder recorder = new Recorder();
+        Map<String, String> seen = new LinkedHashMap<>();
+        try (SecretsManagerClient sm = SecretsManagerClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(id, secret)))
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .retryStrategy(DefaultRetryStrategy.doNotRetry()).addExecutionInterceptor(recorder).build())
+                .build()) {
+            List<Step> steps = steps();
+            for (Step s : steps) {
+                recorder.body = new byte[0];
+                String outcome;
+                try {
+                    s.call.accept(sm);
+                    outcome = recorder.status + " " + shape(recorder.body);
+                } catch (SecretsManagerException e) {
+                    outcome = e.statusCode() + " " + e.awsErrorDetails().errorCode();
+                }
+                seen.put(s.name, outcome);
+            }
+        }
+        return seen;
+    }
+
+    private record Step(String name, Consumer<SecretsManagerClient> call) {
+    }
+
+    private static List<Step> steps() {
+        List<Step> s = new ArrayList<>();
+        s.add(new Step("CreateSecret", sm -> sm.createSecret(b -> b.name("cmp/db").secretString("{\"password\":\"a\"}")
+                .description("d").clientRequestToken(V1).tags(Tag.builder().key("team").value("core").build()))));
+        s.add(new Step("CreateSecret existing", sm -> sm.createSecret(b -> b.name("cmp/db").secretString("x"))));
+        s.add(new Step("CreateSecret binary", sm -> sm.createSecret(b -> b.name("cmp/bin")
+                .secretBinary(SdkBytes.fromByteArray(new byte[] {0, 1, 2, (byte) 255})))));
+        s.add(new Step("GetSecretValue", sm -> sm.getSecretValue(b -> b.secretId("cmp/db"))));
+        s.add(new Step("GetSecretValue binary", sm -> sm.getSecretValue(b -> b.secretId("cmp/bin"))));
+        s.add(new Step("PutSecretValue", sm -> sm.putSecretValue(b -> b.secretId("cmp/db").secretString("{\"password\":\"b\"}")
+                .clientRequestToken(V2))));
+        s.add(new Step("GetSecretValue AWSPREVIOUS", sm -> sm.getSecretValue(b -> b.secretId("cmp/db").versionStage("AWSPREVIOUS"))));
+        s.add(new Step("GetSecretValue by version id", sm -> sm.getSecretValue(b -> b.secretId("cmp/db").versionId(V1))));
+        s.add(new Step("DescribeSecret", sm -> sm.describeSecret(b -> b.secretId("cmp/db"))));
+        s.add(new Step("ListSecretVersionIds", sm -> sm.listSecretVersionIds(b -> b.secretId("cmp/db"))));
+        s.add(new Step("ListSecrets filtered", sm -> sm.listSecrets(b -> b.filters(Filter.builder()
+                .key(FilterNameStringType.NAME).values("cmp/db").build()))));
+        s.add(new Step("UpdateSecret description", sm -> sm.updateSecret(b -> b.secretId("cmp/db").description("d2"))));
+        s.add(new Step("UpdateSecretVersionStage", sm -> sm.updateSecretVersionStage(b -> b.secretId("cmp/db")
+                .versionStage("AWSCURRENT").moveToVersionId(V1).removeFromVersionId(V2))));
+        s.add(new Step("TagResource", sm -> sm.tagResource(b -> b.secretId("cmp/db").tags(Tag.builder().key("env").value("t").build()))));
+        s.add(new Step("UntagResource", sm -> sm.untagResource(b -> b.secretId("cmp/db").tagKeys("env"))));
+        s.add(new Step("GetRandomPassword", sm -> sm.getRandomPassword(b -> b.passwordLength(20L))));
+        s.add(new Step("BatchGetSecretValue", sm -> sm.batchGetSecretValue(b -> b.secretIdList("cmp/db", "cmp/missing"))));
+        s.add(new Step("DeleteSecret with window", sm -> sm.deleteSecret(b -> b.secretId("cmp/db").recoveryWindowInDays(7L))));
+        s.add(new Step("GetSecretValue scheduled for deletion", sm -> sm.getSecretValue(b -> b.secretId("cmp/db"))));
+        s.add(new Step("RestoreSecret", sm -> sm.restoreSecret(b -> b.secretId("cmp/db"))));
+        s.add(new Step("GetSecretValue missing", sm -> sm.getSecretValue(b -> b.secretId("cmp/missing"))));
+        s.add(new Step("PutSecretValue missing", sm -> sm.putSecretValue(b -> b.secretId("cmp/missing").secretString("x"))));
+        s.add(new Step("DeleteSecret force", sm -> sm.deleteSecret(b -> b.secretId("cmp/bin").forceDeleteWithoutRecovery(true))));
+        s.add(new Step("DescribeSecret force-deleted", sm -> sm.describeSecret(b -> b.secretId("cmp/bin"))));
+        s.add(new Step("DeleteSecret window and force", sm -> sm.deleteSecret(b -> b.secretId("cmp/db")
+                .recoveryWindowInDays(7L).forceDeleteWithoutRecovery(true))));
+        return s;
+    }
+
+    /** Field names and JSON types, sorted; arrays by the set of their elements' shapes. */
+    static String shape(byte[] body) {
+        if (body.length == 0) {
+            return "<empty>";
+        }
+        try {
+            return shape(JSON.readTree(body));
+        } catch (IOException e) {
+            return "<not JSON>";
+        }
+    }
+
+    private static String shape(JsonNode n) {
+        if (n.isObject()) {
+            List<String> fields = new ArrayList<>();
+            for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+                String f = it.next();
+                fields.add(f + ":" + shape(n.get(f)));
+            }
+            fields.sort(null);
+            return "{" + String.join(",", fields) + "}";
+        }
+        if (n.isArray()) {
+            TreeSet<String> kinds = new TreeSet<>();
+            n.forEach(e -> kinds.add(shape(e)));
+            return "[" + String.join("|", kinds) + "]";
+        }
+        if (n.isTextual()) {
+            return "S";
+        }
+        if (n.isNumber()) {
+            return "N";
+        }
+        if (n.isBoolean()) {
+            return "B";
+        }
+        return "null";
+    }
+
+    /** Keeps the status and raw body of the last answer (the SDK still parses it as usual). */
+    private static final class Recorder implements ExecutionInterceptor {
+        volatile int status;
+        volatile byte[] body = new byte[0];
+
+        @Override
+        public Optional<InputStream> modifyHttpResponseContent(Context.ModifyHttpResponse context, ExecutionAttributes attributes) {
+            status = context.httpResponse().statusCode();
+            Optional<InputStream> in = context.responseBody();
+            if (in.isEmpty()) {
+                body = new byte[0];
+                return in;
+            }
+            try (InputStream s = in.get()) {
+                body = s.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return Optional.of(new ByteArrayInputStream(body));
+        }
+    }
+}
