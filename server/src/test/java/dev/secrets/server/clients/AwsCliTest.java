@@ -105,7 +105,9 @@ class AwsCliTest {
         ExternalClient.Result missing = cli.run("secretsmanager", "get-secret-value", "--endpoint-url", ep,
                 "--secret-id", "app/nope");
         assertThat(missing.exitCode()).isEqualTo(254);
-        assertThat(missing.stderr()).contains("An error occurred (ResourceNotFoundException) when calling the GetSecretValue operation: ");
+        // AWS_MAX_ATTEMPTS=1 makes the CLI add "(reached max retries: 0)" before the colon
+        assertThat(missing.stderr()).contains("An error occurred (ResourceNotFoundException) when calling the GetSecretValue operation")
+                .contains("Secrets Manager can't find the specified secret.");
         assertThat(missing.stdout()).isEmpty();
 
         ExternalClient reader = cli(aws, fx.keys.create("reader", READ_ONLY));
@@ -114,7 +116,8 @@ class AwsCliTest {
         ExternalClient.Result denied = reader.run("secretsmanager", "put-secret-value", "--endpoint-url", ep,
                 "--secret-id", "app/db", "--secret-string", "nope");
         assertThat(denied.exitCode()).isEqualTo(254);
-        assertThat(denied.stderr()).contains("An error occurred (AccessDeniedException) when calling the PutSecretValue operation: ");
+        assertThat(denied.stderr()).contains("An error occurred (AccessDeniedException) when calling the PutSecretValue operation")
+                .contains("is not authorized to perform: secretsmanager:PutSecretValue");
         assertThat(cli.ok("secretsmanager", "get-secret-value", "--endpoint-url", ep, "--secret-id", "app/db",
                 "--query", "SecretString", "--output", "text").out()).isEqualTo("{\"password\":\"first\"}");
 
