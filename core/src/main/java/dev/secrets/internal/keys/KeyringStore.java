@@ -9,6 +9,7 @@ import dev.secrets.SecretsException;
 import dev.secrets.WrongMasterKeyException;
 import dev.secrets.internal.crypto.Aead;
 import dev.secrets.internal.crypto.Argon2;
+import dev.secrets.internal.crypto.Hkdf;
 import dev.secrets.internal.crypto.Hmac;
 import dev.secrets.internal.crypto.Keyring;
 import dev.secrets.internal.crypto.RootKey;
@@ -177,6 +178,30 @@ public final class KeyringStore {
         return derivedRoots.computeIfAbsent(cacheKey, k -> root.material(kdf));
     }
 
+    /** Keyrings written now; format 1 (the root used directly as AES and HMAC key) is still read. */
+    private static final int FORMAT = 2;
+
+    /**
+     * The key that encrypts the keyring: format 2 an HKDF subkey of the root, format 1 the root
+     * itself. The caller zeroes it.
+     */
+    private static byte[] wrapKey(int format, byte[] root, String storeId, String keyName) {
+        return format >= 2 ? Hkdf.derive(root, "secrets/keyring-wrap/v2\0" + storeId + "\0" + keyName) : root.clone();
+    }
+
+    /** The key-check value: format 2 under its own HKDF subkey, format 1 under the root itself. */
+    private static byte[] check(int format, byte[] root, String storeId, String keyName) {
+        if (format < 2) {
+            return check(root, storeId, keyName);
+        }
+        byte[] k = Hkdf.derive(root, "secrets/key-check/v2\0" + storeId + "\0" + keyName);
+        try {
+            return Arrays.copyOf(Hmac.mac(k, ("secrets/key-check/v2\0" + storeId + "\0" + keyName).getBytes(StandardCharsets.UTF_8)), 16);
+        } finally {
+            Arrays.fill(k, (byte) 0);
+        }
+    }
+
     private static byte[] check(byte[] root, String storeId, String keyName) {
         return Arrays.copyOf(Hmac.mac(root, ("secrets/key-check/v1\0" + storeId + "\0" + keyName).getBytes(StandardCharsets.UTF_8)), 16);
     }
@@ -186,9 +211,9 @@ public final class KeyringStore {
         byte[] rootBytes = rootMaterial(keyName, root, kdf);
         byte[] nonce = Aead.nonce(random);
         ObjectNode header = Json.MAPPER.createObjectNode();
-        header.put("format", 1);
+        header.put("format", FORMAT);
         header.put("name", keyName);
-        header.put("check", check(rootBytes, storeId, keyName));
+        header.put("check", check(FORMAT, rootBytes, storeId, keyName));
         header.put("nonce", nonce);
         if (kdf != null) {
             ObjectNode k = header.putObject("kdf");
@@ -210,7 +235,13 @@ public final class KeyringStore {
         try {
             byte[] headerBytes = Json.MAPPER.writeValueAsBytes(header);
             byte[] plain = Json.MAPPER.writeValueAsBytes(body);
-            byte[] ct = Aead.encrypt(new SecretKeySpec(rootBytes, "AES"), nonce, plain, aad(headerBytes, storeId));
+            byte[] wrap = wrapKey(FORMAT, rootBytes, storeId, keyName);
+            byte[] ct;
+            try {
+                ct = Aead.encrypt(new SecretKeySpec(wrap, "AES"), nonce, plain, aad(headerBytes, storeId));
+            } finally {
+                Arrays.fill(wrap, (byte) 0);
+            }
             Arrays.fill(plain, (byte) 0);
             byte[] out = new byte[headerBytes.length + 1 + ct.length];
             System.arraycopy(headerBytes, 0, out, 0, headerBytes.length);
@@ -260,14 +291,23 @@ public final class KeyringStore {
                         + ", but this client gives " + root.uri());
             }
             byte[] rootBytes = rootMaterial(keyName, root, d.kdf);
-            if (!MessageDigest.isEqual(check(rootBytes, storeId, keyName), header.get("check").binaryValue())) {
+            int format = header.path("format").asInt(1);
+            if (format < 1 || format > FORMAT) {
+                throw new IOException("unknown keyring format " + format);
+            }
+            if (!MessageDigest.isEqual(check(format, rootBytes, storeId, keyName), header.get("check").binaryValue())) {
                 throw new WrongMasterKeyException("wrong master key '" + keyName + "': " + root.uri()
                         + " is not the key this store's master key '" + keyName + "' was created with");
             }
             byte[] ct = Arrays.copyOfRange(payload, nl + 1, payload.length);
             byte[] plain;
             try {
-                plain = Aead.decrypt(new SecretKeySpec(rootBytes, "AES"), header.get("nonce").binaryValue(), ct, aad(headerBytes, storeId));
+                byte[] wrap = wrapKey(format, rootBytes, storeId, keyName);
+                try {
+                    plain = Aead.decrypt(new SecretKeySpec(wrap, "AES"), header.get("nonce").binaryValue(), ct, aad(headerBytes, storeId));
+                } finally {
+                    Arrays.fill(wrap, (byte) 0);
+                }
             } catch (Aead.DecryptionFailedException e) {
                 throw new IOException("keyring failed authentication");
             }
