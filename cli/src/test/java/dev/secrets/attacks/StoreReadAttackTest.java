@@ -101,8 +101,8 @@ class StoreReadAttackTest {
             byte[] object = store.raw().get(store.latest("keys/default")).orElseThrow();
             String text = new String(object, StandardCharsets.ISO_8859_1);
             JsonNode header = JSON.readTree(text.split("\n")[1]);
-            assertThat(header.get("format").asInt()).isEqualTo(2);
-            // Format 1 put HMAC(root, label) here: an offline check of a guessed root with the root as HMAC key,
+            assertThat(header.get("format").asInt()).isEqualTo(3);
+            // Format 1 (and this code before HKDF) put HMAC(root, label) here: an offline check of a guessed root with the root as HMAC key,
             // the same root that was also the keyring's AES key.
             byte[] rootAsHmacKey = Arrays.copyOf(hmac(root, "secrets/key-check/v1\0" + storeId + "\0default"), 16);
             assertThat(header.get("check").binaryValue()).isNotEqualTo(rootAsHmacKey);
@@ -111,7 +111,7 @@ class StoreReadAttackTest {
 
     @ParameterizedTest(name = "{0} store")
     @MethodSource("dev.secrets.attacks.AttackStore#kinds")
-    void keyringWrittenBeforeHkdf_format1_isStillRead_andMovesToFormat2OnTheNextKeyringWrite(String kind) throws Exception {
+    void keyringWrittenBeforeHkdf_format1_isStillRead_andMovesToFormat3OnTheNextKeyringWrite(String kind) throws Exception {
         try (AttackStore store = AttackStore.of(kind, tmp)) {
             byte[] root = new byte[32];
             new SecureRandom().nextBytes(root);
@@ -164,7 +164,7 @@ class StoreReadAttackTest {
 
             old.rotateMasterKey("default");
             String latest = new String(store.raw().get(store.latest("keys/default")).orElseThrow(), StandardCharsets.ISO_8859_1);
-            assertThat(JSON.readTree(latest.split("\n")[1]).get("format").asInt()).isEqualTo(2);
+            assertThat(JSON.readTree(latest.split("\n")[1]).get("format").asInt()).isEqualTo(3);
             assertThat(store.client(Map.of("default", root)).getSecretValue("app/old").value().text()).isEqualTo(CANARY);
         }
     }

@@ -29,7 +29,6 @@ import dev.secrets.internal.crypto.Aead;
 import dev.secrets.internal.crypto.Envelope;
 import dev.secrets.internal.crypto.Keyring;
 import dev.secrets.internal.keys.KeyringStore;
-import dev.secrets.internal.crypto.RootKey;
 import dev.secrets.internal.record.RecordCodec;
 import dev.secrets.internal.record.RotationState;
 import dev.secrets.internal.record.SecretRecord;
@@ -39,6 +38,7 @@ import dev.secrets.internal.store.RecordLog;
 import dev.secrets.internal.store.StoreIdentity;
 import dev.secrets.spi.AuditEvent;
 import dev.secrets.spi.AuditSink;
+import dev.secrets.spi.KeyRoot;
 import dev.secrets.spi.ListPage;
 import dev.secrets.spi.ObjectStore;
 import dev.secrets.spi.SecretsMetrics;
@@ -90,7 +90,8 @@ public final class SecretsEngine implements AutoCloseable {
     private static final Duration DEFAULT_STALE_MAX_AGE = Duration.ofHours(24);
     private final StoreIdentity identity;
     private final KeyringStore keyrings;
-    private final Map<String, RootKey> roots;
+    private final Map<String, KeyRoot> roots;
+    private final MasterKeys masterKeys;
     private final Clock clock;
     private final LongSupplier ticker;
     private final SecureRandom random;
@@ -128,18 +129,18 @@ public final class SecretsEngine implements AutoCloseable {
         }
     }
 
-    public SecretsEngine(ObjectStore store, Map<String, RootKey> roots, Clock clock, LongSupplier ticker, SecureRandom random,
+    public SecretsEngine(ObjectStore store, Map<String, ? extends KeyRoot> roots, Clock clock, LongSupplier ticker, SecureRandom random,
                          Duration ttl, int maxSize, String principal, List<AuditSink> sinks, SecretsConfig config) {
         this(store, roots, clock, ticker, random, ttl, maxSize, principal, sinks, config, SecretsMetrics.NONE);
     }
 
-    public SecretsEngine(ObjectStore store, Map<String, RootKey> roots, Clock clock, LongSupplier ticker, SecureRandom random,
+    public SecretsEngine(ObjectStore store, Map<String, ? extends KeyRoot> roots, Clock clock, LongSupplier ticker, SecureRandom random,
                          Duration ttl, int maxSize, String principal, List<AuditSink> sinks, SecretsConfig config,
                          SecretsMetrics metrics) {
         this.metrics = metrics == null ? SecretsMetrics.NONE : metrics;
         this.metered = this.metrics != SecretsMetrics.NONE;
         this.store = store;
-        this.roots = Map.copyOf(roots);
+        this.roots = Map.copyOf(new java.util.HashMap<String, KeyRoot>(roots));
         this.clock = clock;
         this.ticker = ticker;
         this.random = random;
@@ -159,6 +160,17 @@ public final class SecretsEngine implements AutoCloseable {
                 : config.duration(SecretsConfig.CACHE_STALE_MAX_AGE, DEFAULT_STALE_MAX_AGE)).toNanos();
         this.identity = new StoreIdentity(store, clock);
         this.keyrings = new KeyringStore(log, name -> Optional.ofNullable(this.roots.get(name)), random, clock);
+        this.masterKeys = new MasterKeys(this, keyrings, identity, this::loadAnyKey, this::auditPreflight, this::clearCache);
+    }
+
+    /** Rekey, retire and description of master keys. */
+    public MasterKeys masterKeys() {
+        return masterKeys;
+    }
+
+    private void clearCache() {
+        current.clear();
+        others.clear();
     }
 
     public String location() {

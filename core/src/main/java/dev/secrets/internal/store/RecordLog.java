@@ -208,6 +208,18 @@ public final class RecordLog {
         throw new ConflictException("could not confirm the write to '" + name + "': the store kept changing");
     }
 
+    /**
+     * Deletes every generation of {@code name} older than {@code keep}, failing when one cannot be
+     * deleted (unlike compaction after a write, which leaves that to the next writer).
+     */
+    public void deleteOlder(String name, long keep) {
+        for (String k : generationKeys(name)) {
+            if (generationOf(k) < keep) {
+                store.delete(k);
+            }
+        }
+    }
+
     private void compact(List<String> keys, long keep) {
         for (String k : keys) {
             if (generationOf(k) < keep) {
