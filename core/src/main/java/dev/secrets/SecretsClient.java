@@ -565,6 +565,9 @@ public final class SecretsClient implements AutoCloseable {
             Map<String, KeyRoot> roots = new LinkedHashMap<>();
             cfg.get(SecretsConfig.KEY).ifPresent(u -> roots.put("default", KeyProviders.open("default", u, environment)));
             cfg.withPrefix(SecretsConfig.KEYS_PREFIX).forEach((k, u) -> {
+                if (dev.secrets.internal.KeyPins.isBinding(k)) {
+                    return; // secrets.keys.NAME.prefixes binds IDs to a key; it is not a key URI
+                }
                 String name = k.substring(SecretsConfig.KEYS_PREFIX.length());
                 roots.put(name, KeyProviders.open(name, u, environment));
             });

@@ -56,6 +56,9 @@ final class Views {
         n.set("labels", labelsJson(v.labels()));
         put(n, "created", v.created());
         n.put("keyVersion", v.keyVersion());
+        if (v.isDestroyed()) {
+            put(n, "destroyed", v.destroyed());
+        }
         return n;
     }
 
@@ -162,7 +165,8 @@ final class Views {
         }
         out.printf("%s%-36s  %-24s  %s%n", indent, "VERSION ID", "LABELS", "CREATED");
         for (VersionDescription v : versions) {
-            out.printf("%s%-36s  %-24s  %s%n", indent, v.versionId(), labels(v.labels()), time(v.created()));
+            out.printf("%s%-36s  %-24s  %s%s%n", indent, v.versionId(), labels(v.labels()), time(v.created()),
+                    v.isDestroyed() ? "  (destroyed " + time(v.destroyed()) + ")" : "");
         }
     }
 

@@ -84,6 +84,10 @@ public final class SecretsEngine implements AutoCloseable {
 
     private final ObjectStore store;
     private final RecordLog log;
+    private final KeyPins pins;
+    /** How long a stale value may stand in while the store fails; default 24 h. */
+    private final long staleMaxAgeNanos;
+    private static final Duration DEFAULT_STALE_MAX_AGE = Duration.ofHours(24);
     private final StoreIdentity identity;
     private final KeyringStore keyrings;
     private final Map<String, KeyRoot> roots;
@@ -151,6 +155,9 @@ public final class SecretsEngine implements AutoCloseable {
         this.config = config;
         this.maxVersions = VersionHygiene.maxVersions(config);
         this.log = new RecordLog(store, random);
+        this.pins = KeyPins.from(config);
+        this.staleMaxAgeNanos = (config == null ? DEFAULT_STALE_MAX_AGE
+                : config.duration(SecretsConfig.CACHE_STALE_MAX_AGE, DEFAULT_STALE_MAX_AGE)).toNanos();
         this.identity = new StoreIdentity(store, clock);
         this.keyrings = new KeyringStore(log, name -> Optional.ofNullable(this.roots.get(name)), random, clock);
         this.masterKeys = new MasterKeys(this, keyrings, identity, this::loadAnyKey, this::auditPreflight, this::clearCache);
@@ -287,7 +294,9 @@ public final class SecretsEngine implements AutoCloseable {
             recordAccess(id.value());
             return v;
         } catch (StoreUnavailableException e) {
-            if (stale != null) {
+            // A stale value outlives the store's failure for a bounded time only: a store kept failing
+            // must not keep a revoked credential in use for ever.
+            if (stale != null && ticker.getAsLong() - stale.loadedAt <= staleMaxAgeNanos) {
                 scheduleRefresh(req);
                 audit("secret.read", id.value(), stale.version.versionId(), null);
                 return stale.version;
@@ -471,8 +480,12 @@ public final class SecretsEngine implements AutoCloseable {
         if (e.isEmpty()) {
             return new Loaded(null, null, storeId.get());
         }
-        SecretRecord r = RecordCodec.decode(id.value(), e.get().generation(), e.get().payload(), storeId.get(),
-                (name, version) -> keyVersion(storeId.get(), name, version, id.value()));
+        SecretRecord r = RecordCodec.decode(id.value(), e.get().generation(), e.get().payload(), storeId.get(), (name, version) -> {
+            pins.check(id.value(), name); // before anything is verified under that key
+            return keyVersion(storeId.get(), name, version, id.value());
+        });
+        pins.verified(id.value(), r.keyName);
+        log.confirm(SECRETS + id.value(), e.get().generation());
         return new Loaded(e.get(), r.tombstone ? null : r, storeId.get());
     }
 
@@ -496,6 +509,7 @@ public final class SecretsEngine implements AutoCloseable {
         SecretRecord r;
         if (roots.containsKey(h.keyName())) {
             r = RecordCodec.decode(id, generation, payload, storeId, (name, version) -> keyVersion(storeId, name, version, id));
+            log.confirm(SECRETS + id, generation);
         } else {
             r = RecordCodec.decodeUnverified(id, payload);
         }
@@ -1262,6 +1276,7 @@ public final class SecretsEngine implements AutoCloseable {
                 return r;
             });
             invalidate(id.value());
+            pins.moved(id.value(), newKeyName);
             audit("secret.move-key", id.value(), null, newKeyName, null);
         } catch (RuntimeException e) {
             audit("secret.move-key", id.value(), null, newKeyName, e);

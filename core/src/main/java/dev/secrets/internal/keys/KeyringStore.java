@@ -209,6 +209,7 @@ public final class KeyringStore {
                 Map<Integer, Keyring.Version> versions = new HashMap<>();
                 d.versions.forEach((n, e) -> versions.put(n, e.toVersion()));
                 Keyring k = new Keyring(keyName, current.get().generation(), d.primary, versions);
+                log.confirm(logName(keyName), current.get().generation()); // authenticated: never accept an older keyring
                 cache.put(keyName, k);
                 return k;
             }
