@@ -215,7 +215,14 @@ public final class RotationEngine {
         }
         String token = s.pendingVersion;
         Map<String, String> params = s.params == null ? Map.of() : s.params;
-        DefaultRotationContext ctx = new DefaultRotationContext(engine, id, SecretKind.of(r.kind), token, params);
+        Instant[] leaseUntil = {Instant.parse(s.leaseUntil)};
+        Runnable renew = () -> {
+            // Extended once half of it is used, so a long step calling this often writes the record rarely.
+            if (engine.clock().instant().isAfter(leaseUntil[0].minus(lease.dividedBy(2)))) {
+                leaseUntil[0] = extendLease(id, storeId, me, "during a step");
+            }
+        };
+        DefaultRotationContext ctx = new DefaultRotationContext(engine, id, SecretKind.of(r.kind), token, params, renew);
         int first = s.completedStep == null ? 0 : STEPS.indexOf(s.completedStep) + 1;
         for (int i = first; i < STEPS.size(); i++) {
             String step = STEPS.get(i);
@@ -297,6 +304,21 @@ public final class RotationEngine {
             s.leaseUntil = engine.clock().instant().plus(lease).toString();
             return rec;
         });
+    }
+
+    /** Extends the lease this runner holds; a lease lost meanwhile is a conflict the step must stop at. */
+    private Instant extendLease(SecretId id, String storeId, String me, String when) {
+        Instant until = engine.clock().instant().plus(lease);
+        engine.mutate(id, storeId, rec -> {
+            RotationState s = rec == null ? null : rec.rotation;
+            if (s == null || !me.equals(s.leaseOwner)) {
+                throw new ConflictException("lost the rotation lease of secret '" + id + "' " + when
+                        + " (the lease expired, and another client took the rotation over)");
+            }
+            s.leaseUntil = until.toString();
+            return rec;
+        });
+        return until;
     }
 
     private void release(SecretId id, String storeId, String me, Consumer<RotationState> change) {
