@@ -42,9 +42,9 @@ public final class SecretsClient implements AutoCloseable {
     private final SecretsEngine engine;
     private final RotationEngine rotations;
 
-    private SecretsClient(SecretsEngine engine, List<Rotator> rotators) {
+    private SecretsClient(SecretsEngine engine, List<Rotator> rotators, Duration rotationLease) {
         this.engine = engine;
-        this.rotations = new RotationEngine(engine, rotators, RotationEngine.DEFAULT_LEASE);
+        this.rotations = new RotationEngine(engine, rotators, rotationLease);
     }
 
     /** A builder; see {@link Builder}. */
@@ -301,6 +301,7 @@ public final class SecretsClient implements AutoCloseable {
         private SecureRandom random;
         private Duration cacheTtl;
         private Integer cacheMaxSize;
+        private Duration rotationLease;
         private String principal;
         private final List<AuditSink> auditSinks = new ArrayList<>();
         private Boolean auditFailClosed;
@@ -359,6 +360,15 @@ public final class SecretsClient implements AutoCloseable {
 
         public Builder cacheTtl(Duration ttl) {
             this.cacheTtl = ttl;
+            return this;
+        }
+
+        /**
+         * How long a rotation step may run without renewing its lease before another runner may take the
+         * rotation over; default {@code secrets.rotation.lease}, else 10 minutes. At least 10 seconds.
+         */
+        public Builder rotationLease(Duration lease) {
+            this.rotationLease = Objects.requireNonNull(lease);
             return this;
         }
 
@@ -447,8 +457,9 @@ public final class SecretsClient implements AutoCloseable {
             }
             String who = principal != null ? principal : cfg.get(SecretsConfig.PRINCIPAL).orElse(null);
             SecureRandom rnd = random != null ? random : new SecureRandom();
+            Duration lease = RotationEngine.lease(rotationLease, cfg);
             return new SecretsClient(new SecretsEngine(store, roots, clock, ticker, rnd, ttl, max, who, sinks, cfg, metrics),
-                    List.copyOf(rotators));
+                    List.copyOf(rotators), lease);
         }
 
         /**

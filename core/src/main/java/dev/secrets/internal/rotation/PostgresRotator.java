@@ -56,6 +56,7 @@ public final class PostgresRotator implements Rotator {
     public static final String ADMIN_SECRET_ID = "adminSecretId";
     public static final String CLONE_SUFFIX = "cloneSuffix";
     public static final String CONNECT_TIMEOUT = "connectTimeout";
+    static final String DRIVER_CLASS = "org.postgresql.Driver";
 
     @Override
     public String name() {
@@ -64,63 +65,20 @@ public final class PostgresRotator implements Rotator {
 
     @Override
     public void validate(Map<String, String> p) {
-        String strategy = strategy(p);
-        if (ALTERNATING_USERS.equals(strategy)) {
-            String admin = p.get(ADMIN_SECRET_ID);
-            if (admin == null || admin.isBlank()) {
-                throw new InvalidSecretException("the alternating-users strategy of rotator " + NAME + " needs parameter "
-                        + ADMIN_SECRET_ID + ": the ID of a secret with the credentials of a role that can create roles");
-            }
-            SecretId.of(admin);
-        }
-        timeout(p);
-        RandomPassword.fromParameters(p);
-        String suffix = p.get(CLONE_SUFFIX);
-        if (suffix != null && suffix.isEmpty()) {
-            throw new InvalidSecretException("parameter " + CLONE_SUFFIX + " must not be empty");
-        }
-    }
-
-    private static String strategy(Map<String, String> p) {
-        String s = p.getOrDefault(STRATEGY, SINGLE_USER);
-        if (!s.equals(SINGLE_USER) && !s.equals(ALTERNATING_USERS)) {
-            throw new InvalidSecretException("parameter " + STRATEGY + " of rotator " + NAME + " is '" + s + "'; use "
-                    + SINGLE_USER + " or " + ALTERNATING_USERS);
-        }
-        return s;
+        DbRotation.validate(NAME, p);
+        DbRotation.requireDriver(PostgresRotator.class.getClassLoader(), DRIVER_CLASS, NAME,
+                "PostgreSQL JDBC (org.postgresql:postgresql)");
     }
 
     private static int timeout(Map<String, String> p) {
-        String t = p.getOrDefault(CONNECT_TIMEOUT, "10");
-        try {
-            int n = Integer.parseInt(t.trim());
-            if (n >= 1 && n <= 600) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new InvalidSecretException("parameter " + CONNECT_TIMEOUT + " must be 1 to 600 seconds, not '" + t + "'");
+        return DbRotation.timeout(p);
     }
 
     // ================================================================ the four steps
 
     @Override
     public void createSecret(RotationContext ctx) {
-        if (ctx.pendingValue().isPresent()) {
-            return;
-        }
-        Optional<SecretVersion> current = ctx.current();
-        if (current.isEmpty()) {
-            throw new SecretsException("secret '" + ctx.secretId() + "' has no CURRENT value to rotate");
-        }
-        Creds cur = Creds.of(current.get(), "CURRENT");
-        String password = RandomPassword.fromParameters(ctx.parameters()).generate(ctx.random());
-        SecretValue next = RandomPasswordRotator.withField(Optional.of(current.get().value()), "password", password, NAME);
-        if (ALTERNATING_USERS.equals(strategy(ctx.parameters()))) {
-            next = RandomPasswordRotator.withField(Optional.of(next), "username", otherUser(cur.user, suffix(ctx)), NAME);
-        }
-        ctx.putPendingValue(next);
+        DbRotation.createSecret(ctx, NAME);
     }
 
     @Override
@@ -130,22 +88,18 @@ public final class PostgresRotator implements Rotator {
         if (canLogIn(pending, timeout)) {
             return; // already applied by an earlier attempt
         }
-        if (ALTERNATING_USERS.equals(strategy(ctx.parameters()))) {
-            String adminId = ctx.parameters().get(ADMIN_SECRET_ID);
-            SecretVersion adminSecret;
-            try {
-                adminSecret = ctx.readSecret(adminId);
-            } catch (SecretNotFoundException e) {
-                throw new SecretsException("the admin secret '" + adminId + "' named by parameter " + ADMIN_SECRET_ID
-                        + " cannot be read: " + e.getMessage(), e);
-            }
-            Creds admin = Creds.of(adminSecret, "admin secret '" + adminId + "'");
-            String base = baseUser(pending.user, suffix(ctx));
-            try (Connection c = connect(pending.withLogin(admin.user, admin.password), timeout)) {
+        if (DbRotation.alternating(ctx.parameters())) {
+            DbCreds adminCreds = DbRotation.adminCreds(ctx);
+            Creds admin = new Creds(adminCreds.user(), adminCreds.password(), adminCreds.host(), adminCreds.port(),
+                    adminCreds.dbname());
+            String base = DbRotation.baseUser(pending.user, DbRotation.suffix(ctx));
+            // The admin logs in at the admin secret's own endpoint, never the rotated secret's.
+            try (Connection c = connect(admin, timeout)) {
                 if (!roleExists(c, pending.user)) {
                     execute(c, "CREATE ROLE %I WITH LOGIN PASSWORD %L", pending.user, pending.password);
                     execute(c, "GRANT %I TO %I", base, pending.user);
                 } else {
+                    SessionDrain.awaitNoSessions(ctx, pending.user, () -> sessionsOf(c, pending.user));
                     execute(c, "ALTER ROLE %I WITH PASSWORD %L", pending.user, pending.password);
                 }
             } catch (SQLException e) {
@@ -197,17 +151,15 @@ public final class PostgresRotator implements Rotator {
 
     // ================================================================ helpers
 
-    private static String suffix(RotationContext ctx) {
-        return ctx.parameters().getOrDefault(CLONE_SUFFIX, "_clone");
-    }
-
-    static String baseUser(String user, String suffix) {
-        return user.endsWith(suffix) && user.length() > suffix.length() ? user.substring(0, user.length() - suffix.length()) : user;
-    }
-
-    static String otherUser(String user, String suffix) {
-        String base = baseUser(user, suffix);
-        return user.equals(base) ? base + suffix : base;
+    private static int sessionsOf(Connection c, String role) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM pg_stat_activity WHERE usename = ? AND pid <> pg_backend_pid()")) {
+            ps.setString(1, role);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
     }
 
     private static Creds pending(RotationContext ctx) {

@@ -50,6 +50,8 @@ import java.util.function.Consumer;
 public final class RotationEngine {
     /** How long a rotation step may run before another process may take the rotation over. */
     public static final Duration DEFAULT_LEASE = Duration.ofMinutes(10);
+    /** The configuration key of the lease: {@code secrets.rotation.lease} ({@code 90s}, {@code 15m}, ISO-8601). */
+    public static final String LEASE_KEY = "secrets.rotation.lease";
     /** How long a scheduled rotation waits after a failed attempt before trying again. */
     public static final Duration FAILURE_RETRY = Duration.ofMinutes(15);
     /** The four steps, in order. */
@@ -70,6 +72,19 @@ public final class RotationEngine {
         }
         this.explicit = Map.copyOf(m);
         this.lease = lease;
+    }
+
+    /**
+     * The lease: {@code explicit} if given, else {@code secrets.rotation.lease}, else {@link #DEFAULT_LEASE}.
+     *
+     * @throws dev.secrets.ConfigurationException when shorter than 10 seconds
+     */
+    public static Duration lease(Duration explicit, dev.secrets.SecretsConfig cfg) {
+        Duration d = explicit != null ? explicit : cfg.duration(LEASE_KEY, DEFAULT_LEASE);
+        if (d.compareTo(Duration.ofSeconds(10)) < 0) {
+            throw new dev.secrets.ConfigurationException(LEASE_KEY + " must be at least 10s, not " + d);
+        }
+        return d;
     }
 
     // ================================================================ rotators
