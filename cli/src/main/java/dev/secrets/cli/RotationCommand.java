@@ -27,7 +27,7 @@ final class RotationCommand extends BaseCommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "ID", converter = Converters.Id.class, description = "the secret")
     String id;
 
-    @Option(names = "--rotator", paramLabel = "NAME", description = "random-password, postgresql, h2, or a custom rotator")
+    @Option(names = "--rotator", paramLabel = "NAME", description = "random-password, postgresql, mysql, redshift, h2, or a custom rotator")
     String rotator;
 
     @Option(names = "--schedule", paramLabel = "SCHEDULE", description = "rate(N days), rate(N hours) or a cron expression (default: on demand only)")

@@ -103,6 +103,11 @@ final class DbRotation {
 
     /** Step 1 of both database rotators: a new password (and, alternating, the other user name). */
     static void createSecret(RotationContext ctx, String name) {
+        createSecret(ctx, name, ctx.parameters());
+    }
+
+    /** The same, with the password options read from {@code passwordOptions} (parameters with engine defaults). */
+    static void createSecret(RotationContext ctx, String name, Map<String, String> passwordOptions) {
         if (ctx.pendingValue().isPresent()) {
             return;
         }
@@ -111,7 +116,7 @@ final class DbRotation {
             throw new SecretsException("secret '" + ctx.secretId() + "' has no CURRENT value to rotate");
         }
         DbCreds cur = DbCreds.of(current.get(), "CURRENT");
-        String password = RandomPassword.fromParameters(ctx.parameters()).generate(ctx.random());
+        String password = RandomPassword.fromParameters(passwordOptions).generate(ctx.random());
         SecretValue next = RandomPasswordRotator.withField(Optional.of(current.get().value()), "password", password, name);
         if (alternating(ctx.parameters())) {
             next = RandomPasswordRotator.withField(Optional.of(next), "username", otherUser(cur.user(), suffix(ctx)), name);

@@ -2,12 +2,8 @@ package dev.secrets.internal.rotation;
 
 import dev.secrets.InvalidSecretException;
 import dev.secrets.RandomPassword;
-import dev.secrets.SecretId;
-import dev.secrets.SecretNotFoundException;
-import dev.secrets.SecretValue;
-import dev.secrets.SecretVersion;
+import dev.secrets.SecretKind;
 import dev.secrets.SecretsException;
-import dev.secrets.ValueType;
 import dev.secrets.spi.RotationContext;
 import dev.secrets.spi.Rotator;
 import java.net.URLEncoder;
@@ -18,19 +14,23 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
+import java.util.regex.Pattern;
 
 /**
  * {@code postgresql}: rotates the password of a PostgreSQL role held in a database secret
  * ({@code username}, {@code password}, {@code host}, optional {@code port} (5432) and {@code dbname}
- * ({@code postgres})). Uses only {@code java.sql}; the PostgreSQL JDBC driver must be on the class path.
+ * ({@code postgres})). Uses only {@code java.sql}; the PostgreSQL JDBC driver must be on the class path
+ * ({@link #validate} says so when it is not).
  *
  * <p>Parameters: {@code strategy} — {@code single-user} (default) or {@code alternating-users};
  * {@code adminSecretId} — for alternating-users, the secret holding a role allowed to create roles and
- * set their passwords; {@code cloneSuffix} (default {@code _clone}); {@code connectTimeout} in seconds
- * (default 10); and the password options of {@link RandomPassword#fromParameters(Map)}.
+ * set their passwords (logged in at that secret's own endpoint); {@code cloneSuffix} (default
+ * {@code _clone}); {@code connectTimeout} in seconds (default 10); {@code drain} and
+ * {@code drainTimeout} ({@link SessionDrain}); and the password options of
+ * {@link RandomPassword#fromParameters(Map)}.
  *
  * <ul>
  *   <li><b>single-user</b>: the role changes its own password, logged in with the {@code CURRENT}
@@ -44,12 +44,19 @@ import java.util.Properties;
  *       valid until the next rotation.</li>
  * </ul>
  *
+ * <p><b>Redshift</b> ({@link #redshift()}, and this rotator on a secret of kind {@code redshift}): the
+ * same steps with {@code ALTER USER … PASSWORD} (Redshift's {@code ALTER ROLE} is for RBAC roles), port
+ * 5439 and database {@code dev} by default, passwords without {@code ' " \ / @} and space (Redshift
+ * refuses them); single-user only (a Redshift user cannot be granted to another user).
+ *
  * <p>{@code setSecret} first tries the pending credentials and does nothing if they already work (a
- * resumed rotation). Statements are built by the server's {@code format('%I', '%L')} from bound
- * parameters, so no name or password can change the statement.
+ * resumed rotation). Statements are built by the server from bound parameters with
+ * {@code quote_ident} and {@code quote_literal} (which PostgreSQL and Redshift both have), so no name
+ * or password can change the statement; the host and port are checked before they enter the URL.
  */
 public final class PostgresRotator implements Rotator {
     public static final String NAME = "postgresql";
+    public static final String REDSHIFT = "redshift";
     public static final String STRATEGY = "strategy";
     public static final String SINGLE_USER = "single-user";
     public static final String ALTERNATING_USERS = "alternating-users";
@@ -57,95 +64,105 @@ public final class PostgresRotator implements Rotator {
     public static final String CLONE_SUFFIX = "cloneSuffix";
     public static final String CONNECT_TIMEOUT = "connectTimeout";
     static final String DRIVER_CLASS = "org.postgresql.Driver";
+    /** Characters Redshift refuses in a password. */
+    static final String REDSHIFT_EXCLUDED = "'\"\\/@ ";
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._-]{1,253}|\\[?[0-9A-Fa-f:.]{2,45}\\]?");
+    private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
+
+    private final boolean redshiftOnly;
+
+    public PostgresRotator() {
+        this(false);
+    }
+
+    private PostgresRotator(boolean redshiftOnly) {
+        this.redshiftOnly = redshiftOnly;
+    }
+
+    /** The {@code redshift} rotator: this one, always in its Redshift form. */
+    public static PostgresRotator redshift() {
+        return new PostgresRotator(true);
+    }
 
     @Override
     public String name() {
-        return NAME;
+        return redshiftOnly ? REDSHIFT : NAME;
     }
 
     @Override
     public void validate(Map<String, String> p) {
-        DbRotation.validate(NAME, p);
-        DbRotation.requireDriver(PostgresRotator.class.getClassLoader(), DRIVER_CLASS, NAME,
+        DbRotation.validate(name(), p);
+        if (redshiftOnly && DbRotation.alternating(p)) {
+            throw new InvalidSecretException("rotator " + REDSHIFT + " supports only the single-user strategy: a Redshift user"
+                    + " cannot be granted to a clone user");
+        }
+        DbRotation.requireDriver(PostgresRotator.class.getClassLoader(), DRIVER_CLASS, name(),
                 "PostgreSQL JDBC (org.postgresql:postgresql)");
     }
 
-    private static int timeout(Map<String, String> p) {
-        return DbRotation.timeout(p);
+    private boolean isRedshift(RotationContext ctx) {
+        return redshiftOnly || ctx.kind() == SecretKind.REDSHIFT;
     }
 
     // ================================================================ the four steps
 
     @Override
     public void createSecret(RotationContext ctx) {
-        DbRotation.createSecret(ctx, NAME);
+        if (!isRedshift(ctx) || ctx.parameters().containsKey("excludeCharacters")) {
+            DbRotation.createSecret(ctx, name());
+            return;
+        }
+        Map<String, String> p = new LinkedHashMap<>(ctx.parameters());
+        p.put("excludeCharacters", REDSHIFT_EXCLUDED);
+        DbRotation.createSecret(ctx, name(), p);
     }
 
     @Override
     public void setSecret(RotationContext ctx) {
-        Creds pending = pending(ctx);
-        int timeout = timeout(ctx.parameters());
-        if (canLogIn(pending, timeout)) {
+        DbCreds pending = DbRotation.pending(ctx);
+        boolean redshift = isRedshift(ctx);
+        int timeout = DbRotation.timeout(ctx.parameters());
+        if (canLogIn(pending, timeout, redshift)) {
             return; // already applied by an earlier attempt
         }
+        String alter = redshift ? "ALTER USER %I PASSWORD %L" : "ALTER ROLE %I WITH PASSWORD %L";
         if (DbRotation.alternating(ctx.parameters())) {
-            DbCreds adminCreds = DbRotation.adminCreds(ctx);
-            Creds admin = new Creds(adminCreds.user(), adminCreds.password(), adminCreds.host(), adminCreds.port(),
-                    adminCreds.dbname());
-            String base = DbRotation.baseUser(pending.user, DbRotation.suffix(ctx));
+            if (redshift) {
+                throw new SecretsException("the alternating-users strategy is not supported on Redshift (a user cannot be"
+                        + " granted to a clone user); use single-user");
+            }
+            DbCreds admin = DbRotation.adminCreds(ctx);
+            String base = DbRotation.baseUser(pending.user(), DbRotation.suffix(ctx));
             // The admin logs in at the admin secret's own endpoint, never the rotated secret's.
-            try (Connection c = connect(admin, timeout)) {
-                if (!roleExists(c, pending.user)) {
-                    execute(c, "CREATE ROLE %I WITH LOGIN PASSWORD %L", pending.user, pending.password);
-                    execute(c, "GRANT %I TO %I", base, pending.user);
+            try (Connection c = connect(admin, timeout, false)) {
+                if (!roleExists(c, pending.user())) {
+                    execute(c, "CREATE ROLE %I WITH LOGIN PASSWORD %L", pending.user(), pending.password());
+                    execute(c, "GRANT %I TO %I", base, pending.user());
                 } else {
-                    SessionDrain.awaitNoSessions(ctx, pending.user, () -> sessionsOf(c, pending.user));
-                    execute(c, "ALTER ROLE %I WITH PASSWORD %L", pending.user, pending.password);
+                    SessionDrain.awaitNoSessions(ctx, pending.user(), () -> sessionsOf(c, pending.user()));
+                    execute(c, alter, pending.user(), pending.password());
                 }
             } catch (SQLException e) {
-                throw sqlFailure("setting the password of role '" + pending.user + "' as the admin role failed", e);
+                throw sqlFailure("setting the password of role '" + pending.user() + "' as the admin role failed", e);
             }
         } else {
-            Connection c = null;
-            SQLException first = null;
-            for (String label : new String[] {"CURRENT", "PREVIOUS"}) {
-                Optional<SecretVersion> v = label.equals("CURRENT") ? ctx.current() : ctx.previous();
-                if (v.isEmpty() || v.get().versionId().equals(ctx.token())) {
-                    continue;
-                }
-                Creds creds = Creds.of(v.get(), label);
-                try {
-                    c = connect(pending.withLogin(creds.user, creds.password), timeout);
-                    break;
-                } catch (SQLException e) {
-                    if (first == null) {
-                        first = e;
-                    }
-                    if (!isLoginRefused(e)) {
-                        break;
-                    }
-                }
-            }
-            if (c == null) {
-                throw sqlFailure("cannot log in to change the password of role '" + pending.user
-                        + "': neither the CURRENT nor the PREVIOUS credentials are accepted", first);
-            }
-            try (Connection conn = c) {
-                execute(conn, "ALTER ROLE %I WITH PASSWORD %L", pending.user, pending.password);
+            try (Connection c = DbRotation.loginAsOldSelf(ctx, pending, creds -> connect(creds, timeout, redshift),
+                    PostgresRotator::isLoginRefused)) {
+                execute(c, alter, pending.user(), pending.password());
             } catch (SQLException e) {
-                throw sqlFailure("setting the password of role '" + pending.user + "' failed", e);
+                throw sqlFailure("setting the password of role '" + pending.user() + "' failed", e);
             }
         }
     }
 
     @Override
     public void testSecret(RotationContext ctx) {
-        Creds pending = pending(ctx);
-        try (Connection c = connect(pending, timeout(ctx.parameters()));
+        DbCreds pending = DbRotation.pending(ctx);
+        try (Connection c = connect(pending, DbRotation.timeout(ctx.parameters()), isRedshift(ctx));
              Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
             rs.next();
         } catch (SQLException e) {
-            throw sqlFailure("logging in with the PENDING credentials of role '" + pending.user + "' failed", e);
+            throw sqlFailure("logging in with the PENDING credentials of role '" + pending.user() + "' failed", e);
         }
     }
 
@@ -162,19 +179,15 @@ public final class PostgresRotator implements Rotator {
         }
     }
 
-    private static Creds pending(RotationContext ctx) {
-        return Creds.of(ctx.pendingValue().orElseThrow(() -> new SecretsException("secret '" + ctx.secretId()
-                + "' has no pending version " + ctx.token() + "; createSecret did not run")), "PENDING");
-    }
-
-    private static boolean canLogIn(Creds creds, int timeout) {
-        try (Connection c = connect(creds, timeout)) {
+    private static boolean canLogIn(DbCreds creds, int timeout, boolean redshift) {
+        try (Connection c = connect(creds, timeout, redshift)) {
             return c.isValid(timeout);
         } catch (SQLException e) {
             if (isLoginRefused(e)) {
                 return false;
             }
-            throw sqlFailure("cannot reach PostgreSQL at " + creds.address(), e);
+            throw sqlFailure("cannot reach " + (redshift ? "Redshift" : "PostgreSQL") + " at "
+                    + creds.address(redshift ? 5439 : 5432), e);
         }
     }
 
@@ -193,18 +206,29 @@ public final class PostgresRotator implements Rotator {
         }
     }
 
-    /** Runs a statement that the server builds with format(): identifiers and literals are quoted by PostgreSQL. */
+    /**
+     * Runs {@code template} with each {@code %I} replaced by the next value quoted as an identifier and each
+     * {@code %L} as a literal — by the server ({@code quote_ident}, {@code quote_literal}), from bound parameters.
+     */
     private static void execute(Connection c, String template, String... args) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT format(?");
-        for (int i = 0; i < args.length; i++) {
-            sql.append(", ?::text");
+        StringBuilder sql = new StringBuilder("SELECT ''");
+        java.util.List<String> binds = new java.util.ArrayList<>();
+        int arg = 0;
+        int from = 0;
+        for (int i = template.indexOf('%'); i >= 0; i = template.indexOf('%', from)) {
+            char kind = template.charAt(i + 1);
+            sql.append(" || CAST(? AS varchar)");
+            binds.add(template.substring(from, i));
+            sql.append(kind == 'I' ? " || quote_ident(CAST(? AS varchar))" : " || quote_literal(CAST(? AS varchar))");
+            binds.add(args[arg++]);
+            from = i + 2;
         }
-        sql.append(')');
+        sql.append(" || CAST(? AS varchar)");
+        binds.add(template.substring(from));
         String statement;
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            ps.setString(1, template);
-            for (int i = 0; i < args.length; i++) {
-                ps.setString(i + 2, args[i]);
+            for (int i = 0; i < binds.size(); i++) {
+                ps.setString(i + 1, binds.get(i));
             }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -212,80 +236,42 @@ public final class PostgresRotator implements Rotator {
             }
         }
         try (Statement s = c.createStatement()) {
+            s.setEscapeProcessing(false);
             s.execute(statement);
         }
     }
 
-    private static Connection connect(Creds creds, int timeout) throws SQLException {
+    private static Connection connect(DbCreds creds, int timeout, boolean redshift) throws SQLException {
         Properties props = new Properties();
-        props.setProperty("user", creds.user);
-        props.setProperty("password", creds.password);
+        props.setProperty("user", creds.user());
+        props.setProperty("password", creds.password());
         props.setProperty("connectTimeout", Integer.toString(timeout));
         props.setProperty("loginTimeout", Integer.toString(timeout));
-        // Bounds every statement too, so that a step ends well within the rotation lease (10 minutes).
+        // Bounds every statement too, so that a step ends well within the rotation lease.
         props.setProperty("socketTimeout", Integer.toString(Math.max(60, 6 * timeout)));
         props.setProperty("ApplicationName", "secrets-rotation");
-        return DriverManager.getConnection(creds.url(), props);
+        return DriverManager.getConnection(url(creds, redshift), props);
+    }
+
+    private static String url(DbCreds creds, boolean redshift) {
+        String host = creds.host();
+        if (host == null || host.isBlank()) {
+            throw new SecretsException("the database secret has no field 'host'; the " + (redshift ? REDSHIFT : NAME)
+                    + " rotator needs host (and optionally port, dbname)");
+        }
+        if (!HOST.matcher(host).matches()) {
+            throw new SecretsException("the database secret's field 'host' is not a host name or IP address");
+        }
+        String port = creds.port() == null ? (redshift ? "5439" : "5432") : creds.port();
+        if (!PORT.matcher(port).matches()) {
+            throw new SecretsException("the database secret's field 'port' is not a port number");
+        }
+        String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        String db = creds.dbname() == null || creds.dbname().isEmpty() ? (redshift ? "dev" : "postgres") : creds.dbname();
+        return "jdbc:postgresql://" + h + ":" + port + "/" + URLEncoder.encode(db, StandardCharsets.UTF_8);
     }
 
     private static SecretsException sqlFailure(String what, SQLException e) {
-        if (e == null) {
-            return new SecretsException(what);
-        }
-        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        if (msg.startsWith("No suitable driver")) {
-            return new SecretsException(what + ": the PostgreSQL JDBC driver (org.postgresql:postgresql) is not on the class path", e);
-        }
-        return new SecretsException(what + ": " + msg + " (SQLState " + e.getSQLState() + ")", e);
-    }
-
-    /** Connection coordinates and login from a database secret's value. */
-    private static final class Creds {
-        final String user;
-        final String password;
-        final String host;
-        final String port;
-        final String dbname;
-
-        private Creds(String user, String password, String host, String port, String dbname) {
-            this.user = user;
-            this.password = password;
-            this.host = host;
-            this.port = port;
-            this.dbname = dbname;
-        }
-
-        static Creds of(SecretVersion v, String what) {
-            SecretValue value = v.value();
-            if (value.type() != ValueType.KEY_VALUE) {
-                throw new SecretsException("the " + what + " value of secret '" + v.secretId()
-                        + "' is not a JSON object with username and password");
-            }
-            Map<String, String> f = value.fields();
-            String user = f.get("username");
-            String password = f.get("password");
-            if (user == null || user.isEmpty() || password == null) {
-                throw new SecretsException("the " + what + " value of secret '" + v.secretId() + "' lacks field "
-                        + (user == null || user.isEmpty() ? "username" : "password"));
-            }
-            return new Creds(user, password, f.get("host"), f.get("port"), f.get("dbname"));
-        }
-
-        Creds withLogin(String u, String p) {
-            return new Creds(u, p, host, port, dbname);
-        }
-
-        String address() {
-            return (host == null ? "?" : host) + ":" + (port == null ? "5432" : port);
-        }
-
-        String url() {
-            if (host == null || host.isBlank()) {
-                throw new SecretsException("the database secret has no field 'host'; the postgresql rotator needs host (and optionally port, dbname)");
-            }
-            String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-            String db = dbname == null || dbname.isEmpty() ? "postgres" : dbname;
-            return "jdbc:postgresql://" + h + ":" + (port == null ? "5432" : port) + "/" + URLEncoder.encode(db, StandardCharsets.UTF_8);
-        }
+        return DbRotation.sqlFailure(what, e, DRIVER_CLASS);
     }
 }
