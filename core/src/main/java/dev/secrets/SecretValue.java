@@ -3,6 +3,7 @@ package dev.secrets;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.secrets.internal.access.StoredValues;
 import dev.secrets.internal.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -22,6 +23,10 @@ import java.util.Optional;
 public final class SecretValue {
     /** Largest value accepted, in bytes of its stored form (UTF-8 JSON, UTF-8 text, or the bytes). */
     public static final int MAX_BYTES = 64 * 1024;
+
+    static {
+        StoredValues.install(new Access());
+    }
 
     private final ValueType type;
     private final byte[] bytes;
@@ -98,8 +103,8 @@ public final class SecretValue {
         return new SecretValue(ValueType.BINARY, bytes.clone(), null);
     }
 
-    /** Rebuilds a value from its stored form; used when decrypting. */
-    public static SecretValue fromStored(ValueType type, byte[] stored) {
+    /** Rebuilds a value from its stored form (kept, not copied); used when decrypting, through {@link StoredValues}. */
+    static SecretValue fromStored(ValueType type, byte[] stored) {
         if (type == ValueType.KEY_VALUE) {
             try {
                 JsonNode node = Json.MAPPER.readTree(stored);
@@ -184,9 +189,22 @@ public final class SecretValue {
         return findField(name).orElseThrow(() -> new SecretsException("secret value has no field '" + name + "'"));
     }
 
-    /** The stored form without copying; for this library's encryption path only. */
-    public byte[] unsafeBytes() {
+    /** The stored form without copying; for this library's encryption path only, through {@link StoredValues}. */
+    byte[] unsafeBytes() {
         return bytes;
+    }
+
+    /** Hands the two package-private doors above to the encryption path only. */
+    private static final class Access implements StoredValues.Access {
+        @Override
+        public byte[] stored(SecretValue value) {
+            return value.unsafeBytes();
+        }
+
+        @Override
+        public SecretValue fromStored(ValueType type, byte[] stored) {
+            return SecretValue.fromStored(type, stored);
+        }
     }
 
     @Override

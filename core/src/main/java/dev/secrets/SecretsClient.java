@@ -271,8 +271,27 @@ public final class SecretsClient implements AutoCloseable {
         return engine.rotationStatus(grace.toSeconds());
     }
 
-    /** The engine behind this client, for the rotation and audit modules of this library. */
-    public SecretsEngine engine() {
+    // ---------------------------------------------------------------- the store
+
+    /** The URI of this client's store ({@code file:PATH}, {@code s3://BUCKET/PREFIX}); never holds a credential. */
+    public String location() {
+        return engine.location();
+    }
+
+    /**
+     * Makes one request to the store past every cache (it reads the store's identity object, which
+     * may be absent: an empty store is still reachable), as a health check. Audited as
+     * {@code store.check}.
+     *
+     * @throws StoreUnavailableException when the store cannot be reached
+     * @throws AuditFailedException when the audit sinks fail closed and refuse the event
+     */
+    public void checkStore() {
+        engine.checkStore();
+    }
+
+    // The engine, for tests of this package only.
+    SecretsEngine engine() {
         return engine;
     }
 

@@ -1,9 +1,10 @@
 package dev.secrets.benchmarks;
 
+import dev.secrets.internal.access.StoredValues;
 import dev.secrets.SecretValue;
 import dev.secrets.internal.crypto.Envelope;
 import dev.secrets.internal.crypto.Keyring;
-import dev.secrets.internal.crypto.KeyringStore;
+import dev.secrets.internal.keys.KeyringStore;
 import dev.secrets.internal.crypto.RootKey;
 import dev.secrets.internal.record.VersionEntry;
 import dev.secrets.internal.store.RecordLog;
@@ -87,7 +88,7 @@ public class DecryptBenchmark {
         keyAad = ("secrets/data-key/v1\0" + storeId + "\0" + secretId + "\0" + version.id).getBytes(StandardCharsets.UTF_8);
         valueAad = ("secrets/value/v1\0" + storeId + "\0" + secretId + "\0" + version.id + "\0" + version.type.name())
                 .getBytes(StandardCharsets.UTF_8);
-        byte[] ours = Envelope.open(version, storeId, secretId, key).unsafeBytes();
+        byte[] ours = StoredValues.bytes(Envelope.open(version, storeId, secretId, key));
         if (!Arrays.equals(ours, plain) || !Arrays.equals(jdk(), plain)) {
             throw new IllegalStateException("both variants must decrypt the value");
         }
@@ -95,7 +96,7 @@ public class DecryptBenchmark {
 
     @Benchmark
     public byte[] decrypt() throws GeneralSecurityException {
-        return ours ? Envelope.open(version, storeId, secretId, key).unsafeBytes() : jdk();
+        return ours ? StoredValues.bytes(Envelope.open(version, storeId, secretId, key)) : jdk();
     }
 
     private byte[] jdk() throws GeneralSecurityException {

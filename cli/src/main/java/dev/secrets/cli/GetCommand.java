@@ -64,18 +64,18 @@ final class GetCommand extends BaseCommand {
                 n.put("field", field);
                 n.put("value", value.fields().get(field));
             } else if (value.type() == ValueType.KEY_VALUE) {
-                n.set("value", JSON.readTree(value.unsafeBytes()));
+                n.set("value", JSON.readTree(value.bytes()));
             } else if (value.type() == ValueType.TEXT) {
                 n.put("value", value.text());
             } else {
-                n.put("value", Base64.getEncoder().encodeToString(value.unsafeBytes()));
+                n.put("value", Base64.getEncoder().encodeToString(value.bytes()));
             }
             printJson(n);
         } else if (field != null) {
             String f = value.fields().get(field);
             out().println(f == null ? "" : f);
         } else if (value.type() == ValueType.BINARY) {
-            out().write(value.unsafeBytes());
+            out().write(value.bytes());
         } else {
             out().println(value.text());
         }

@@ -1,9 +1,11 @@
 package dev.secrets.cli;
 
+import dev.secrets.DatabaseCredentials;
 import dev.secrets.InvalidSecretException;
 import dev.secrets.RandomPassword;
 import dev.secrets.SecretValue;
 import dev.secrets.SecretVersion;
+import dev.secrets.spi.DatabaseDialect;
 import dev.secrets.spi.RotationContext;
 import dev.secrets.spi.Rotator;
 import java.sql.Connection;
@@ -24,6 +26,7 @@ import java.util.regex.Pattern;
 public final class H2Rotator implements Rotator {
     public static final String NAME = "h2";
     public static final String URL = "url";
+    private static final DatabaseDialect DIALECT = DatabaseDialect.of("h2");
     private static final Pattern USER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     @Override
@@ -48,21 +51,21 @@ public final class H2Rotator implements Rotator {
         SecretVersion current = context.current().orElseThrow(() -> new InvalidSecretException(
                 "secret '" + context.secretId() + "' has no CURRENT value with the user to rotate"));
         Map<String, String> fields = new LinkedHashMap<>(current.value().fields());
-        fields.put("password", RandomPassword.fromParameters(without(context.parameters(), URL)).generate(context.random()));
+        fields.put(DatabaseCredentials.PASSWORD, RandomPassword.fromParameters(without(context.parameters(), URL)).generate(context.random()));
         context.putPendingValue(SecretValue.ofFields(fields));
     }
 
     @Override
     public void setSecret(RotationContext context) {
-        SecretVersion pending = context.pendingValue().orElseThrow();
+        DatabaseCredentials pending = DatabaseCredentials.from(context.pendingValue().orElseThrow());
         String url = context.parameters().get(URL);
         String user = user(pending);
-        if (canLogIn(url, user, pending.field("password"))) {
+        if (canLogIn(url, user, pending.password())) {
             return; // set by an earlier attempt that stopped before recording it
         }
-        SecretVersion current = context.current().orElseThrow();
-        try (Connection c = DriverManager.getConnection(url, user, current.field("password")); Statement s = c.createStatement()) {
-            s.execute("ALTER USER " + user + " SET PASSWORD '" + pending.field("password").replace("'", "''") + "'");
+        DatabaseCredentials current = DatabaseCredentials.from(context.current().orElseThrow());
+        try (Connection c = DriverManager.getConnection(url, user, current.password()); Statement s = c.createStatement()) {
+            s.execute("ALTER USER " + user + " SET PASSWORD '" + pending.password().replace("'", "''") + "'");
         } catch (SQLException e) {
             // The driver's message never holds the password; the statement text is not kept.
             throw new IllegalStateException("could not change the password of H2 user " + user + " (SQLState " + e.getSQLState() + ")");
@@ -71,14 +74,14 @@ public final class H2Rotator implements Rotator {
 
     @Override
     public void testSecret(RotationContext context) {
-        SecretVersion pending = context.pendingValue().orElseThrow();
-        if (!canLogIn(context.parameters().get(URL), user(pending), pending.field("password"))) {
+        DatabaseCredentials pending = DatabaseCredentials.from(context.pendingValue().orElseThrow());
+        if (!canLogIn(context.parameters().get(URL), user(pending), pending.password())) {
             throw new IllegalStateException("H2 refuses the pending password of user " + user(pending));
         }
     }
 
-    private static String user(SecretVersion v) {
-        String u = v.field("username");
+    private static String user(DatabaseCredentials c) {
+        String u = c.username();
         if (!USER.matcher(u).matches()) {
             throw new InvalidSecretException("rotator " + NAME + " rotates users named with letters, digits and _ only");
         }
@@ -89,7 +92,7 @@ public final class H2Rotator implements Rotator {
         try (Connection c = DriverManager.getConnection(url, user, password)) {
             return c.isValid(5);
         } catch (SQLException e) {
-            if ("28000".equals(e.getSQLState())) {
+            if (DIALECT.isLoginFailure(e)) {
                 return false;
             }
             throw new IllegalStateException("cannot reach H2 at " + url + " (SQLState " + e.getSQLState() + ")");

@@ -27,7 +27,7 @@ import dev.secrets.VersionDescription;
 import dev.secrets.internal.crypto.Aead;
 import dev.secrets.internal.crypto.Envelope;
 import dev.secrets.internal.crypto.Keyring;
-import dev.secrets.internal.crypto.KeyringStore;
+import dev.secrets.internal.keys.KeyringStore;
 import dev.secrets.internal.crypto.RootKey;
 import dev.secrets.internal.record.RecordCodec;
 import dev.secrets.internal.record.RotationState;
@@ -171,6 +171,17 @@ public final class SecretsEngine implements AutoCloseable {
     /** The metrics listener of this client ({@link SecretsMetrics#NONE} when none): the rotation engine reports outcomes to it. */
     public SecretsMetrics metrics() {
         return metrics;
+    }
+
+    /** One request to the store past every cache: its identity object (absent is still reachable). Audited. */
+    public void checkStore() {
+        try {
+            store.get(StoreIdentity.KEY);
+            audit("store.check", null, null, null);
+        } catch (RuntimeException e) {
+            audit("store.check", null, null, e);
+            throw e;
+        }
     }
 
     // ================================================================ reads

@@ -1,5 +1,6 @@
 package dev.secrets.internal;
 
+import dev.secrets.internal.access.StoredValues;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.secrets.InvalidSecretException;
 import dev.secrets.SecretKind;
@@ -30,7 +31,7 @@ public final class Validation {
         }
         JsonNode node;
         try {
-            node = Json.MAPPER.readTree(value.unsafeBytes());
+            node = Json.MAPPER.readTree(StoredValues.bytes(value));
         } catch (IOException e) {
             throw new InvalidSecretException("a " + kind + " secret's value is not a JSON object");
         }

@@ -2,6 +2,8 @@ package dev.secrets.jdbc;
 
 import com.zaxxer.hikari.HikariCredentialsProvider;
 import com.zaxxer.hikari.util.Credentials;
+import dev.secrets.DatabaseCredentials;
+import dev.secrets.JdbcSettings;
 import dev.secrets.SecretVersion;
 import dev.secrets.SecretsClient;
 import dev.secrets.SecretsConfig;
@@ -32,28 +34,27 @@ import java.util.Objects;
  *
  * <p>Requires HikariCP 7 or later on the class path (an optional dependency of this module).
  * {@link #getCredentials()} throws {@link SecretsException} (naming the secret, never the value)
- * when the secret cannot be read or lacks a field. Thread-safe.
+ * when the secret cannot be read, or {@link dev.secrets.InvalidSecretException} when it lacks a field
+ * ({@link DatabaseCredentials#from}). Thread-safe.
  */
 public final class SecretCredentialsProvider implements HikariCredentialsProvider {
     /** Configuration key of the secret ID, for the no-argument constructor. */
-    public static final String SECRET_ID = "secrets.jdbc.secret-id";
+    public static final String SECRET_ID = JdbcSettings.SECRET_ID;
 
     private final SecretsClient client;
     private final String secretId;
-    private final String usernameField;
-    private final String passwordField;
+    private final DatabaseCredentials.FieldNames fields;
 
     /** Reads fields {@code username} and {@code password} of {@code secretId}. */
     public SecretCredentialsProvider(SecretsClient client, String secretId) {
-        this(client, secretId, "username", "password");
+        this(client, secretId, DatabaseCredentials.USERNAME, DatabaseCredentials.PASSWORD);
     }
 
     /** Reads the named fields of {@code secretId}. */
     public SecretCredentialsProvider(SecretsClient client, String secretId, String usernameField, String passwordField) {
         this.client = Objects.requireNonNull(client, "client");
         this.secretId = Objects.requireNonNull(secretId, "secretId");
-        this.usernameField = Objects.requireNonNull(usernameField, "usernameField");
-        this.passwordField = Objects.requireNonNull(passwordField, "passwordField");
+        this.fields = new DatabaseCredentials.FieldNames(usernameField, passwordField);
     }
 
     /**
@@ -69,9 +70,11 @@ public final class SecretCredentialsProvider implements HikariCredentialsProvide
 
     // Package-private for tests: the chain given explicitly.
     SecretCredentialsProvider(SecretsConfig config) {
-        this(SecretsClient.fromConfig(config), config.require(SECRET_ID),
-                config.get("secrets.jdbc.username-field").orElse("username"),
-                config.get("secrets.jdbc.password-field").orElse("password"));
+        this(SecretsClient.fromConfig(config), config.require(SECRET_ID), DatabaseCredentials.FieldNames.from(config));
+    }
+
+    private SecretCredentialsProvider(SecretsClient client, String secretId, DatabaseCredentials.FieldNames fields) {
+        this(client, secretId, fields.username(), fields.password());
     }
 
     @Override
@@ -82,13 +85,8 @@ public final class SecretCredentialsProvider implements HikariCredentialsProvide
         } catch (StoreUnavailableException e) {
             v = client.getSecretValue(secretId);
         }
-        String user = v.value().findField(usernameField).orElse(null);
-        String password = v.value().findField(passwordField).orElse(null);
-        if (user == null || password == null) {
-            throw new SecretsException("secret '" + secretId + "' (version " + v.versionId() + ") has no '"
-                    + (user == null ? usernameField : passwordField) + "' field for the pool's credentials");
-        }
-        return Credentials.of(user, password);
+        DatabaseCredentials c = DatabaseCredentials.from(v, fields);
+        return Credentials.of(c.username(), c.password());
     }
 
     @Override

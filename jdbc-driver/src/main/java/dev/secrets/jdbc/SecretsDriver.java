@@ -1,7 +1,7 @@
 package dev.secrets.jdbc;
 
+import dev.secrets.JdbcSettings;
 import dev.secrets.jdbc.internal.Connector;
-import dev.secrets.jdbc.internal.Profiles;
 import dev.secrets.jdbc.internal.SecretsUrl;
 import java.sql.Connection;
 import java.sql.Driver;
@@ -23,15 +23,15 @@ import java.util.logging.Logger;
  *       the secret; parameters may follow a {@code ?}.</li>
  *   <li>The {@code user} property is the secret ID ({@code secretId}, as a property or a URL
  *       parameter, wins over it). The secret's {@code username} and {@code password} fields
- *       ({@value Profiles#USERNAME_FIELD}, {@value Profiles#PASSWORD_FIELD}) go to the real driver;
+ *       ({@value JdbcSettings#USERNAME_FIELD}, {@value JdbcSettings#PASSWORD_FIELD}) go to the real driver;
  *       other properties pass through unchanged, except {@code secrets.*}, which configure this
  *       driver and its {@code SecretsClient} as the highest layer of the configuration chain
  *       ({@code secrets.store}, {@code secrets.key}, …). Connections with the same
  *       {@code secrets.*} properties share one client and its cache.</li>
  *   <li>Credentials are read through the client's cache. When the database refuses the login (as
- *       the database's {@link dev.secrets.jdbc.spi.DatabaseDialect} says), the secret is read again
+ *       the database's {@link dev.secrets.spi.DatabaseDialect} says), the secret is read again
  *       from the store and the connect retried with capped exponential backoff, at most
- *       {@value Profiles#MAX_RETRIES} times (default 8) within {@value Profiles#RETRY_BUDGET}
+ *       {@value JdbcSettings#MAX_RETRIES} times (default 8) within {@value JdbcSettings#RETRY_BUDGET}
  *       (default {@code 10s}).</li>
  *   <li>The real driver is found once per subprotocol and kept; the real driver's
  *       {@link Connection} is returned as it is.</li>
@@ -98,10 +98,10 @@ public final class SecretsDriver implements Driver {
             property(Connector.SECRET_ID, info, "ID of the secret (instead of user)"),
             property("secrets.store", info, "store URI: file:PATH or s3://BUCKET/PREFIX (else the configuration chain)"),
             property("secrets.key", info, "key URI of the master key 'default' (else the configuration chain)"),
-            property(Profiles.USERNAME_FIELD, info, "secret field holding the user name (default username)"),
-            property(Profiles.PASSWORD_FIELD, info, "secret field holding the password (default password)"),
-            property(Profiles.MAX_RETRIES, info, "retries after a refused login (default 8)"),
-            property(Profiles.RETRY_BUDGET, info, "time allowed for those retries (default 10s)"),
+            property(JdbcSettings.USERNAME_FIELD, info, "secret field holding the user name (default username)"),
+            property(JdbcSettings.PASSWORD_FIELD, info, "secret field holding the password (default password)"),
+            property(JdbcSettings.MAX_RETRIES, info, "retries after a refused login (default 8)"),
+            property(JdbcSettings.RETRY_BUDGET, info, "time allowed for those retries (default 10s)"),
         };
     }
 

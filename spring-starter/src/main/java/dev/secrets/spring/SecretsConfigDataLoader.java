@@ -34,7 +34,7 @@ public class SecretsConfigDataLoader implements ConfigDataLoader<SecretsConfigDa
             }
             throw new SecretImportException(resource.secretId(), null, SecretImportException.Reason.NOT_CONFIGURED, e);
         }
-        String store = client.engine().location();
+        String store = client.location();
         SecretVersion version;
         try {
             version = client.getSecretValue(resource.secretId());

@@ -1,6 +1,8 @@
 package dev.secrets.spring;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.secrets.DatabaseCredentials;
+import dev.secrets.JdbcSettings;
 import dev.secrets.SecretsClient;
 import dev.secrets.jdbc.SecretCredentialsProvider;
 import java.util.Map;
@@ -25,16 +27,13 @@ import org.springframework.core.env.Environment;
 @AutoConfiguration(after = SecretsAutoConfiguration.class)
 @ConditionalOnClass(HikariDataSource.class)
 public class SecretsDataSourceAutoConfiguration {
-    /** The JDBC URL prefix of the secrets driver. */
-    public static final String JDBC_PREFIX = "jdbc:secrets:";
-
     /** Hands the {@code secrets.*} settings to {@code jdbc:secrets:} pools. */
     @Bean
     public static BeanPostProcessor secretsHikariDataSourcePostProcessor(Environment environment) {
         return new BeanPostProcessor() {
             @Override
             public Object postProcessAfterInitialization(Object bean, String beanName) {
-                if (bean instanceof HikariDataSource ds && ds.getJdbcUrl() != null && ds.getJdbcUrl().startsWith(JDBC_PREFIX)) {
+                if (bean instanceof HikariDataSource ds && JdbcSettings.isSecretsUrl(ds.getJdbcUrl())) {
                     Map<String, String> settings = bind(environment).toConfigSettings();
                     settings.forEach((k, v) -> {
                         if (!ds.getDataSourceProperties().containsKey(k)) {
@@ -70,12 +69,12 @@ public class SecretsDataSourceAutoConfiguration {
                 @Override
                 public Object postProcessAfterInitialization(Object bean, String beanName) {
                     if (bean instanceof HikariDataSource ds && "dataSource".equals(beanName) && ds.getCredentialsProvider() == null
-                            && (ds.getJdbcUrl() == null || !ds.getJdbcUrl().startsWith(JDBC_PREFIX))) {
+                            && !JdbcSettings.isSecretsUrl(ds.getJdbcUrl())) {
                         SecretsProperties.Jdbc jdbc = bind(environment).getJdbc();
                         if (jdbc.getSecretId() != null && !jdbc.getSecretId().isBlank()) {
                             ds.setCredentialsProvider(new SecretCredentialsProvider(client.getObject(), jdbc.getSecretId(),
-                                    jdbc.getUsernameField() == null ? "username" : jdbc.getUsernameField(),
-                                    jdbc.getPasswordField() == null ? "password" : jdbc.getPasswordField()));
+                                    jdbc.getUsernameField() == null ? DatabaseCredentials.USERNAME : jdbc.getUsernameField(),
+                                    jdbc.getPasswordField() == null ? DatabaseCredentials.PASSWORD : jdbc.getPasswordField()));
                         }
                     }
                     return bean;

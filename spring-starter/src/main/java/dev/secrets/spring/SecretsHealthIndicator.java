@@ -30,8 +30,6 @@ import org.springframework.boot.health.contributor.Health;
  * of a large store. Thread-safe.
  */
 public class SecretsHealthIndicator extends AbstractHealthIndicator {
-    private static final String STORE_OBJECT = "store";
-
     private final SecretsClient client;
 
     /** @param client the client whose store is checked */
@@ -42,11 +40,9 @@ public class SecretsHealthIndicator extends AbstractHealthIndicator {
 
     @Override
     protected void doHealthCheck(Health.Builder builder) {
-        builder.withDetail("store", client.engine().location());
+        builder.withDetail("store", client.location());
         try {
-            // One real request to the backend, past every cache: the store's identity object (present
-            // once anything was written; absent is still a reachable store).
-            client.engine().store().get(STORE_OBJECT);
+            client.checkStore();
         } catch (SecretsException e) {
             builder.down().withDetail("error", e.getClass().getSimpleName() + ": " + e.getMessage());
             return;

@@ -1,5 +1,6 @@
 package dev.secrets.spring;
 
+import dev.secrets.JdbcSettings;
 import java.util.Map;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
@@ -27,7 +28,7 @@ public class SecretsJdbcEnvironmentPostProcessor implements EnvironmentPostProce
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
         String url = environment.getProperty(URL);
-        if (url != null && url.startsWith(SecretsDataSourceAutoConfiguration.JDBC_PREFIX) && !environment.containsProperty(DRIVER)) {
+        if (JdbcSettings.isSecretsUrl(url) && !environment.containsProperty(DRIVER)) {
             environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE_NAME, Map.of(DRIVER, DRIVER_CLASS)));
         }
     }

@@ -1,5 +1,6 @@
 package dev.secrets.spring;
 
+import dev.secrets.JdbcSettings;
 import dev.secrets.SecretsConfig;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -189,8 +190,8 @@ public class SecretsProperties {
 
     /** Database credentials from a secret. */
     public static class Jdbc {
-        static final String USERNAME_FIELD = "secrets.jdbc.username-field";
-        static final String PASSWORD_FIELD = "secrets.jdbc.password-field";
+        static final String USERNAME_FIELD = JdbcSettings.USERNAME_FIELD;
+        static final String PASSWORD_FIELD = JdbcSettings.PASSWORD_FIELD;
 
         /**
          * Secret whose username and password the auto-configured HikariCP DataSource (bean 'dataSource') gets

@@ -1,5 +1,6 @@
 package dev.secrets.internal.crypto;
 
+import dev.secrets.internal.access.StoredValues;
 import dev.secrets.SecretValue;
 import dev.secrets.ValueType;
 import dev.secrets.internal.record.VersionEntry;
@@ -26,7 +27,7 @@ public final class Envelope {
             byte[] nonce = Aead.nonce(random);
             v.type = value.type();
             v.nonce = nonce;
-            v.ciphertext = Aead.encrypt(new SecretKeySpec(dataKey, "AES"), nonce, value.unsafeBytes(),
+            v.ciphertext = Aead.encrypt(new SecretKeySpec(dataKey, "AES"), nonce, StoredValues.bytes(value),
                     valueAad(storeId, secretId, v.id, v.type));
             v.keyVersion = key.number();
             v.wrappedKey = wrap(key, storeId, secretId, v.id, dataKey, random);
@@ -45,7 +46,7 @@ public final class Envelope {
         try {
             byte[] plain = Aead.decrypt(new SecretKeySpec(dataKey, "AES"), v.nonce, v.ciphertext,
                     valueAad(storeId, secretId, v.id, v.type));
-            return SecretValue.fromStored(v.type, plain);
+            return StoredValues.fromStored(v.type, plain);
         } finally {
             Arrays.fill(dataKey, (byte) 0);
         }

@@ -16,7 +16,7 @@ public final class Keyring {
     private final int primary;
     private final Map<Integer, Version> versions;
 
-    Keyring(String name, long generation, int primary, Map<Integer, Version> versions) {
+    public Keyring(String name, long generation, int primary, Map<Integer, Version> versions) {
         this.name = name;
         this.generation = generation;
         this.primary = primary;
@@ -30,7 +30,7 @@ public final class Keyring {
         private final SecretKeySpec wrapKey;
         private final byte[] macKey;
 
-        Version(int number, Instant created, byte[] material) {
+        public Version(int number, Instant created, byte[] material) {
             this.number = number;
             this.created = created;
             this.wrapKey = new SecretKeySpec(Hmac.derive(material, "secrets/wrap/v1"), "AES");
@@ -63,7 +63,7 @@ public final class Keyring {
         return name;
     }
 
-    long generation() {
+    public long generation() {
         return generation;
     }
 

@@ -1,5 +1,6 @@
 package dev.secrets.internal.rotation;
 
+import dev.secrets.DatabaseCredentials;
 import dev.secrets.InvalidSecretException;
 import dev.secrets.RandomPassword;
 import dev.secrets.SecretId;
@@ -115,11 +116,11 @@ final class DbRotation {
         if (current.isEmpty()) {
             throw new SecretsException("secret '" + ctx.secretId() + "' has no CURRENT value to rotate");
         }
-        DbCreds cur = DbCreds.of(current.get(), "CURRENT");
+        DatabaseCredentials cur = DbRotation.creds(current.get(), "CURRENT");
         String password = RandomPassword.fromParameters(passwordOptions).generate(ctx.random());
         SecretValue next = RandomPasswordRotator.withField(Optional.of(current.get().value()), "password", password, name);
         if (alternating(ctx.parameters())) {
-            next = RandomPasswordRotator.withField(Optional.of(next), "username", otherUser(cur.user(), suffix(ctx)), name);
+            next = RandomPasswordRotator.withField(Optional.of(next), "username", otherUser(cur.username(), suffix(ctx)), name);
         }
         ctx.putPendingValue(next);
     }
@@ -137,13 +138,37 @@ final class DbRotation {
         return user.equals(base) ? base + suffix : base;
     }
 
-    static DbCreds pending(RotationContext ctx) {
-        return DbCreds.of(ctx.pendingValue().orElseThrow(() -> new SecretsException("secret '" + ctx.secretId()
+    /**
+     * The credentials in a version of a database secret.
+     *
+     * @param what how the version is named in errors ("CURRENT", "admin secret 'x'")
+     * @throws SecretsException naming the missing field, never a value
+     */
+    static DatabaseCredentials creds(SecretVersion v, String what) {
+        DatabaseCredentials c;
+        try {
+            c = DatabaseCredentials.from(v);
+        } catch (InvalidSecretException e) {
+            throw new SecretsException("the " + what + " value: " + e.getMessage(), e);
+        }
+        if (c.username().isEmpty()) {
+            throw new SecretsException("the " + what + " value of secret '" + v.secretId() + "' has an empty field username");
+        }
+        return c;
+    }
+
+    /** {@code host:port} for messages, with {@code defaultPort} when the secret names none. */
+    static String address(DatabaseCredentials c, int defaultPort) {
+        return c.host().orElse("?") + ":" + c.port().orElse(Integer.toString(defaultPort));
+    }
+
+    static DatabaseCredentials pending(RotationContext ctx) {
+        return DbRotation.creds(ctx.pendingValue().orElseThrow(() -> new SecretsException("secret '" + ctx.secretId()
                 + "' has no pending version " + ctx.token() + "; createSecret did not run")), "PENDING");
     }
 
     /** The admin secret's login and its own endpoint (never the rotated secret's). */
-    static DbCreds adminCreds(RotationContext ctx) {
+    static DatabaseCredentials adminCreds(RotationContext ctx) {
         String adminId = ctx.parameters().get(ADMIN_SECRET_ID);
         SecretVersion adminSecret;
         try {
@@ -152,8 +177,8 @@ final class DbRotation {
             throw new SecretsException("the admin secret '" + adminId + "' named by parameter " + ADMIN_SECRET_ID
                     + " cannot be read: " + e.getMessage(), e);
         }
-        DbCreds admin = DbCreds.of(adminSecret, "admin secret '" + adminId + "'");
-        if (admin.host() == null || admin.host().isBlank()) {
+        DatabaseCredentials admin = DbRotation.creds(adminSecret, "admin secret '" + adminId + "'");
+        if (admin.host().orElse(null) == null || admin.host().orElse(null).isBlank()) {
             throw new SecretsException("the admin secret '" + adminId + "' has no field 'host'; the admin login goes to the"
                     + " admin secret's own endpoint, so it needs host (and optionally port, dbname)");
         }
@@ -162,23 +187,23 @@ final class DbRotation {
 
     /** Opens a session on the target. */
     interface Opener<S> {
-        S open(DbCreds creds) throws SQLException;
+        S open(DatabaseCredentials creds) throws SQLException;
     }
 
     /**
      * Single-user: logs in as the pending user with the {@code CURRENT} password, else the
      * {@code PREVIOUS} one (when {@code CURRENT} was changed by hand, or a failed rotation is being resumed).
      */
-    static <S> S loginAsOldSelf(RotationContext ctx, DbCreds pending, Opener<S> opener, Predicate<SQLException> refused) {
+    static <S> S loginAsOldSelf(RotationContext ctx, DatabaseCredentials pending, Opener<S> opener, Predicate<SQLException> refused) {
         SQLException first = null;
         for (String label : new String[] {"CURRENT", "PREVIOUS"}) {
             Optional<SecretVersion> v = label.equals("CURRENT") ? ctx.current() : ctx.previous();
             if (v.isEmpty() || v.get().versionId().equals(ctx.token())) {
                 continue;
             }
-            DbCreds creds = DbCreds.of(v.get(), label);
+            DatabaseCredentials creds = DbRotation.creds(v.get(), label);
             try {
-                return opener.open(pending.withLogin(creds.user(), creds.password()));
+                return opener.open(pending.withLogin(creds.username(), creds.password()));
             } catch (SQLException e) {
                 if (first == null) {
                     first = e;
@@ -188,7 +213,7 @@ final class DbRotation {
                 }
             }
         }
-        throw sqlFailure("cannot log in to change the password of '" + pending.user()
+        throw sqlFailure("cannot log in to change the password of '" + pending.username()
                 + "': neither the CURRENT nor the PREVIOUS credentials are accepted", first, null);
     }
 

@@ -1,5 +1,6 @@
 package dev.secrets.internal.rotation;
 
+import dev.secrets.DatabaseCredentials;
 import dev.secrets.InvalidSecretException;
 import dev.secrets.RandomPassword;
 import dev.secrets.spi.RotationContext;
@@ -80,7 +81,7 @@ public final class MySqlRotator implements Rotator {
 
     @Override
     public void setSecret(RotationContext ctx) {
-        DbCreds pending = DbRotation.pending(ctx);
+        DatabaseCredentials pending = DbRotation.pending(ctx);
         MySqlSession.Options options = MySqlSession.Options.of(ctx.parameters());
         String host = accountHost(ctx);
         boolean alternating = DbRotation.alternating(ctx.parameters());
@@ -92,7 +93,7 @@ public final class MySqlRotator implements Rotator {
         }
         if (alternating) {
             asAdmin(ctx, options, admin -> {
-                String user = pending.user();
+                String user = pending.username();
                 if (!admin.accountExists(user, host)) {
                     admin.execute("CREATE USER %L@%L IDENTIFIED BY %L", user, host, pending.password());
                 } else {
@@ -110,18 +111,18 @@ public final class MySqlRotator implements Rotator {
                     self.execute("ALTER USER USER() IDENTIFIED BY %L", pending.password());
                 }
             } catch (SQLException e) {
-                throw DbRotation.sqlFailure("setting the password of account '" + pending.user() + "' failed", e, DRIVER_CLASS);
+                throw DbRotation.sqlFailure("setting the password of account '" + pending.username() + "' failed", e, DRIVER_CLASS);
             }
         }
     }
 
     @Override
     public void testSecret(RotationContext ctx) {
-        DbCreds pending = DbRotation.pending(ctx);
+        DatabaseCredentials pending = DbRotation.pending(ctx);
         try (MySqlSession s = MySqlSession.open(pending, MySqlSession.Options.of(ctx.parameters()))) {
             s.ping();
         } catch (SQLException e) {
-            throw DbRotation.sqlFailure("logging in with the PENDING credentials of account '" + pending.user() + "' failed", e,
+            throw DbRotation.sqlFailure("logging in with the PENDING credentials of account '" + pending.username() + "' failed", e,
                     DRIVER_CLASS);
         }
     }
@@ -133,10 +134,10 @@ public final class MySqlRotator implements Rotator {
     }
 
     /** When the pending user is the clone, gives it the grants of the base user (idempotent). */
-    private static void syncGrants(MySqlSession admin, RotationContext ctx, DbCreds pending, String host) throws SQLException {
-        String base = DbRotation.baseUser(pending.user(), DbRotation.suffix(ctx));
-        if (!base.equals(pending.user())) {
-            admin.copyGrants(base, pending.user(), host);
+    private static void syncGrants(MySqlSession admin, RotationContext ctx, DatabaseCredentials pending, String host) throws SQLException {
+        String base = DbRotation.baseUser(pending.username(), DbRotation.suffix(ctx));
+        if (!base.equals(pending.username())) {
+            admin.copyGrants(base, pending.username(), host);
         }
     }
 
@@ -145,11 +146,11 @@ public final class MySqlRotator implements Rotator {
     }
 
     private static void asAdmin(RotationContext ctx, MySqlSession.Options options, AdminWork work) {
-        DbCreds admin = DbRotation.adminCreds(ctx);
+        DatabaseCredentials admin = DbRotation.adminCreds(ctx);
         try (MySqlSession s = MySqlSession.open(admin, options)) {
             work.run(s);
         } catch (SQLException e) {
-            throw DbRotation.sqlFailure("changing the accounts as the admin account '" + admin.user() + "' failed", e, DRIVER_CLASS);
+            throw DbRotation.sqlFailure("changing the accounts as the admin account '" + admin.username() + "' failed", e, DRIVER_CLASS);
         }
     }
 }

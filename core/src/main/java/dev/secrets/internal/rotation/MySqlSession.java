@@ -1,5 +1,6 @@
 package dev.secrets.internal.rotation;
 
+import dev.secrets.DatabaseCredentials;
 import dev.secrets.InvalidSecretException;
 import dev.secrets.SecretsException;
 import java.sql.Connection;
@@ -63,9 +64,9 @@ final class MySqlSession implements AutoCloseable {
     }
 
     /** Logs in; the caller closes the session. */
-    static MySqlSession open(DbCreds creds, Options options) throws SQLException {
+    static MySqlSession open(DatabaseCredentials creds, Options options) throws SQLException {
         Properties props = new Properties();
-        props.setProperty("user", creds.user());
+        props.setProperty("user", creds.username());
         props.setProperty("password", creds.password());
         props.setProperty("connectTimeout", Integer.toString(options.timeoutSeconds() * 1000));
         // Bounds every statement too, so that a step ends well within the rotation lease.
@@ -99,14 +100,14 @@ final class MySqlSession implements AutoCloseable {
     }
 
     /** Whether {@code creds} log in; false when the server refuses the login, an error when it cannot be reached. */
-    static boolean canLogIn(DbCreds creds, Options options) {
+    static boolean canLogIn(DatabaseCredentials creds, Options options) {
         try (MySqlSession s = open(creds, options)) {
             return true;
         } catch (SQLException e) {
             if (isLoginRefused(e)) {
                 return false;
             }
-            throw DbRotation.sqlFailure("cannot reach the MySQL/MariaDB server at " + creds.address(3306), e,
+            throw DbRotation.sqlFailure("cannot reach the MySQL/MariaDB server at " + DbRotation.address(creds, 3306), e,
                     MySqlRotator.DRIVER_CLASS);
         }
     }
@@ -117,15 +118,15 @@ final class MySqlSession implements AutoCloseable {
         return e.getErrorCode() == 1045 || (state != null && state.startsWith("28"));
     }
 
-    private static String url(DbCreds creds) {
-        String host = creds.host();
+    private static String url(DatabaseCredentials creds) {
+        String host = creds.host().orElse(null);
         if (host == null || host.isBlank()) {
             throw new SecretsException("the database secret has no field 'host'; the mysql rotator needs host (and optionally port)");
         }
         if (!HOST.matcher(host).matches()) {
             throw new SecretsException("the database secret's field 'host' is not a host name or IP address");
         }
-        String port = creds.port() == null ? "3306" : creds.port();
+        String port = creds.port().orElse(null) == null ? "3306" : creds.port().orElse(null);
         if (!PORT.matcher(port).matches()) {
             throw new SecretsException("the database secret's field 'port' is not a port number");
         }

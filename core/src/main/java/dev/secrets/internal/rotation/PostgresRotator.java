@@ -1,13 +1,13 @@
 package dev.secrets.internal.rotation;
 
+import dev.secrets.DatabaseCredentials;
 import dev.secrets.InvalidSecretException;
 import dev.secrets.RandomPassword;
 import dev.secrets.SecretKind;
 import dev.secrets.SecretsException;
+import dev.secrets.spi.DatabaseDialect;
 import dev.secrets.spi.RotationContext;
 import dev.secrets.spi.Rotator;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -68,6 +68,7 @@ public final class PostgresRotator implements Rotator {
     static final String REDSHIFT_EXCLUDED = "'\"\\/@ ";
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._-]{1,253}|\\[?[0-9A-Fa-f:.]{2,45}\\]?");
     private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
+    private static final DatabaseDialect DIALECT = DatabaseDialect.of("postgresql");
 
     private final boolean redshiftOnly;
 
@@ -119,7 +120,7 @@ public final class PostgresRotator implements Rotator {
 
     @Override
     public void setSecret(RotationContext ctx) {
-        DbCreds pending = DbRotation.pending(ctx);
+        DatabaseCredentials pending = DbRotation.pending(ctx);
         boolean redshift = isRedshift(ctx);
         int timeout = DbRotation.timeout(ctx.parameters());
         if (canLogIn(pending, timeout, redshift)) {
@@ -131,38 +132,38 @@ public final class PostgresRotator implements Rotator {
                 throw new SecretsException("the alternating-users strategy is not supported on Redshift (a user cannot be"
                         + " granted to a clone user); use single-user");
             }
-            DbCreds admin = DbRotation.adminCreds(ctx);
-            String base = DbRotation.baseUser(pending.user(), DbRotation.suffix(ctx));
+            DatabaseCredentials admin = DbRotation.adminCreds(ctx);
+            String base = DbRotation.baseUser(pending.username(), DbRotation.suffix(ctx));
             // The admin logs in at the admin secret's own endpoint, never the rotated secret's.
             try (Connection c = connect(admin, timeout, false)) {
-                if (!roleExists(c, pending.user())) {
-                    execute(c, "CREATE ROLE %I WITH LOGIN PASSWORD %L", pending.user(), pending.password());
-                    execute(c, "GRANT %I TO %I", base, pending.user());
+                if (!roleExists(c, pending.username())) {
+                    execute(c, "CREATE ROLE %I WITH LOGIN PASSWORD %L", pending.username(), pending.password());
+                    execute(c, "GRANT %I TO %I", base, pending.username());
                 } else {
-                    SessionDrain.awaitNoSessions(ctx, pending.user(), () -> sessionsOf(c, pending.user()));
-                    execute(c, alter, pending.user(), pending.password());
+                    SessionDrain.awaitNoSessions(ctx, pending.username(), () -> sessionsOf(c, pending.username()));
+                    execute(c, alter, pending.username(), pending.password());
                 }
             } catch (SQLException e) {
-                throw sqlFailure("setting the password of role '" + pending.user() + "' as the admin role failed", e);
+                throw sqlFailure("setting the password of role '" + pending.username() + "' as the admin role failed", e);
             }
         } else {
             try (Connection c = DbRotation.loginAsOldSelf(ctx, pending, creds -> connect(creds, timeout, redshift),
                     PostgresRotator::isLoginRefused)) {
-                execute(c, alter, pending.user(), pending.password());
+                execute(c, alter, pending.username(), pending.password());
             } catch (SQLException e) {
-                throw sqlFailure("setting the password of role '" + pending.user() + "' failed", e);
+                throw sqlFailure("setting the password of role '" + pending.username() + "' failed", e);
             }
         }
     }
 
     @Override
     public void testSecret(RotationContext ctx) {
-        DbCreds pending = DbRotation.pending(ctx);
+        DatabaseCredentials pending = DbRotation.pending(ctx);
         try (Connection c = connect(pending, DbRotation.timeout(ctx.parameters()), isRedshift(ctx));
              Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
             rs.next();
         } catch (SQLException e) {
-            throw sqlFailure("logging in with the PENDING credentials of role '" + pending.user() + "' failed", e);
+            throw sqlFailure("logging in with the PENDING credentials of role '" + pending.username() + "' failed", e);
         }
     }
 
@@ -179,7 +180,7 @@ public final class PostgresRotator implements Rotator {
         }
     }
 
-    private static boolean canLogIn(DbCreds creds, int timeout, boolean redshift) {
+    private static boolean canLogIn(DatabaseCredentials creds, int timeout, boolean redshift) {
         try (Connection c = connect(creds, timeout, redshift)) {
             return c.isValid(timeout);
         } catch (SQLException e) {
@@ -187,14 +188,13 @@ public final class PostgresRotator implements Rotator {
                 return false;
             }
             throw sqlFailure("cannot reach " + (redshift ? "Redshift" : "PostgreSQL") + " at "
-                    + creds.address(redshift ? 5439 : 5432), e);
+                    + DbRotation.address(creds, redshift ? 5439 : 5432), e);
         }
     }
 
-    /** 28P01 invalid password, 28000 invalid authorization (e.g. role does not exist or may not log in). */
+    /** As the PostgreSQL dialect says: 28P01 invalid password, 28000 invalid authorization (no such role, may not log in). */
     private static boolean isLoginRefused(SQLException e) {
-        String state = e.getSQLState();
-        return state != null && state.startsWith("28");
+        return DIALECT.isLoginFailure(e);
     }
 
     private static boolean roleExists(Connection c, String role) throws SQLException {
@@ -241,9 +241,9 @@ public final class PostgresRotator implements Rotator {
         }
     }
 
-    private static Connection connect(DbCreds creds, int timeout, boolean redshift) throws SQLException {
+    private static Connection connect(DatabaseCredentials creds, int timeout, boolean redshift) throws SQLException {
         Properties props = new Properties();
-        props.setProperty("user", creds.user());
+        props.setProperty("user", creds.username());
         props.setProperty("password", creds.password());
         props.setProperty("connectTimeout", Integer.toString(timeout));
         props.setProperty("loginTimeout", Integer.toString(timeout));
@@ -253,8 +253,8 @@ public final class PostgresRotator implements Rotator {
         return DriverManager.getConnection(url(creds, redshift), props);
     }
 
-    private static String url(DbCreds creds, boolean redshift) {
-        String host = creds.host();
+    private static String url(DatabaseCredentials creds, boolean redshift) {
+        String host = creds.host().orElse(null);
         if (host == null || host.isBlank()) {
             throw new SecretsException("the database secret has no field 'host'; the " + (redshift ? REDSHIFT : NAME)
                     + " rotator needs host (and optionally port, dbname)");
@@ -262,13 +262,12 @@ public final class PostgresRotator implements Rotator {
         if (!HOST.matcher(host).matches()) {
             throw new SecretsException("the database secret's field 'host' is not a host name or IP address");
         }
-        String port = creds.port() == null ? (redshift ? "5439" : "5432") : creds.port();
+        String port = creds.port().orElse(null) == null ? (redshift ? "5439" : "5432") : creds.port().orElse(null);
         if (!PORT.matcher(port).matches()) {
             throw new SecretsException("the database secret's field 'port' is not a port number");
         }
-        String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-        String db = creds.dbname() == null || creds.dbname().isEmpty() ? (redshift ? "dev" : "postgres") : creds.dbname();
-        return "jdbc:postgresql://" + h + ":" + port + "/" + URLEncoder.encode(db, StandardCharsets.UTF_8);
+        String db = creds.dbname().filter(d -> !d.isEmpty()).orElse(redshift ? "dev" : "postgres");
+        return DIALECT.url(host, port, db, null);
     }
 
     private static SecretsException sqlFailure(String what, SQLException e) {

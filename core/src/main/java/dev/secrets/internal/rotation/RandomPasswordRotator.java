@@ -1,5 +1,6 @@
 package dev.secrets.internal.rotation;
 
+import dev.secrets.internal.access.StoredValues;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.secrets.InvalidSecretException;
@@ -62,7 +63,7 @@ public final class RandomPasswordRotator implements Rotator {
         }
         ObjectNode node;
         try {
-            JsonNode n = Json.MAPPER.readTree(v.unsafeBytes());
+            JsonNode n = Json.MAPPER.readTree(StoredValues.bytes(v));
             node = (ObjectNode) n;
         } catch (IOException | ClassCastException e) {
             throw new InvalidSecretException("the current value is not a JSON object");

@@ -15,7 +15,8 @@ import java.util.UUID;
  * writer ({@code putIfAbsent}) and bound into every ciphertext's associated data.
  */
 public final class StoreIdentity {
-    static final String KEY = "store";
+    /** The key of the store's identity object. */
+    public static final String KEY = "store";
     private final ObjectStore store;
     private final Clock clock;
     private volatile String id;

@@ -1,14 +1,15 @@
 package dev.secrets.jdbc.internal;
 
+import dev.secrets.DatabaseCredentials;
 import dev.secrets.InvalidSecretException;
+import dev.secrets.JdbcSettings;
 import dev.secrets.MissingMasterKeyException;
 import dev.secrets.SecretNotFoundException;
 import dev.secrets.SecretScheduledForDeletionException;
 import dev.secrets.SecretVersion;
 import dev.secrets.SecretsClient;
 import dev.secrets.SecretsException;
-import dev.secrets.ValueType;
-import dev.secrets.jdbc.spi.DatabaseDialect;
+import dev.secrets.spi.DatabaseDialect;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
@@ -38,12 +39,10 @@ public final class Connector {
 
     private final Profiles profiles = new Profiles();
     private final ConcurrentHashMap<String, SecretsUrl> parsedUrls = new ConcurrentHashMap<>();
-    private final Dialects dialects;
     private final RealDrivers drivers;
 
     /** @param wrapper the wrapping driver's class, never taken for a real driver */
     public Connector(Class<? extends Driver> wrapper) {
-        this.dialects = Dialects.load(Connector.class.getClassLoader());
         this.drivers = new RealDrivers(wrapper);
     }
 
@@ -59,11 +58,11 @@ public final class Connector {
         Properties pass = new Properties();
         Map<String, String> settings = Profiles.split(props, pass, NOT_PASSED);
         Profile profile = profiles.forSettings(settings);
-        DatabaseDialect dialect = dialects.forSubprotocol(parsed.subprotocol());
+        DatabaseDialect dialect = DatabaseDialect.of(parsed.subprotocol());
 
         // A missing driver is a deployment error: report it before touching the store when the URL is known.
         Driver driver = parsed.endpointForm() ? null : drivers.forUrl(parsed.subprotocol(), parsed.realUrl());
-        Credentials creds = read(profile, secretId, false);
+        DatabaseCredentials creds = read(profile, secretId, false);
         String realUrl = realUrl(parsed, dialect, creds, secretId);
         if (driver == null) {
             driver = drivers.forUrl(parsed.subprotocol(), realUrl);
@@ -74,8 +73,8 @@ public final class Connector {
         int retries = 0;
         int delays = 0;
         while (true) {
-            pass.setProperty("user", creds.username);
-            pass.setProperty("password", creds.password);
+            pass.setProperty("user", creds.username());
+            pass.setProperty("password", creds.password());
             SQLException failure;
             try {
                 Connection c = driver.connect(realUrl, pass);
@@ -83,7 +82,7 @@ public final class Connector {
                     throw new SQLException("jdbc:secrets: the " + parsed.subprotocol() + " driver did not accept " + Masking.url(realUrl), "08001");
                 }
                 if (retries > 0 && LOG.isLoggable(Level.FINE)) {
-                    LOG.fine("connected to " + Masking.url(realUrl) + " with secret '" + secretId + "' version " + creds.versionId
+                    LOG.fine("connected to " + Masking.url(realUrl) + " with secret '" + secretId + "' version " + creds.versionId()
                             + " after " + retries + " retries");
                 }
                 return c;
@@ -97,8 +96,8 @@ public final class Connector {
                 throw refused(realUrl, secretId, creds, retries, start, profile, failure);
             }
             retries++;
-            Credentials fresh = readAfterFailure(profile, secretId, failure);
-            if (fresh.versionId.equals(creds.versionId)) {
+            DatabaseCredentials fresh = readAfterFailure(profile, secretId, failure);
+            if (fresh.versionId().equals(creds.versionId())) {
                 // The store has nothing newer: the database may be a moment ahead of (or behind) the store
                 // in a rotation. Wait, then look again.
                 Duration wait = Backoff.delay(++delays);
@@ -111,7 +110,7 @@ public final class Connector {
             }
             if (LOG.isLoggable(Level.FINE)) {
                 LOG.fine("login to " + Masking.url(realUrl) + " refused (SQLState " + failure.getSQLState() + "); retry " + retries
-                        + " with secret '" + secretId + "' version " + fresh.versionId);
+                        + " with secret '" + secretId + "' version " + fresh.versionId());
             }
             creds = fresh;
             if (parsed.endpointForm()) {
@@ -120,13 +119,13 @@ public final class Connector {
         }
     }
 
-    private static SQLException refused(String realUrl, String secretId, Credentials creds, int retries, long start, Profile p,
+    private static SQLException refused(String realUrl, String secretId, DatabaseCredentials creds, int retries, long start, Profile p,
             SQLException last) {
         long ms = (System.nanoTime() - start) / 1_000_000;
-        return new SQLException("jdbc:secrets: " + Masking.url(realUrl) + " refused the login of user '" + creds.username
-                + "' from secret '" + secretId + "' (version " + creds.versionId + "), also after re-reading the secret from the store: "
-                + retries + " retries in " + ms + " ms (limits: " + Profiles.MAX_RETRIES + "=" + p.maxRetries() + ", "
-                + Profiles.RETRY_BUDGET + "=" + p.retryBudget().toMillis() + "ms); check that the secret's credentials are valid on "
+        return new SQLException("jdbc:secrets: " + Masking.url(realUrl) + " refused the login of user '" + creds.username()
+                + "' from secret '" + secretId + "' (version " + creds.versionId() + "), also after re-reading the secret from the store: "
+                + retries + " retries in " + ms + " ms (limits: " + JdbcSettings.MAX_RETRIES + "=" + p.maxRetries() + ", "
+                + JdbcSettings.RETRY_BUDGET + "=" + p.retryBudget().toMillis() + "ms); check that the secret's credentials are valid on "
                 + "the database", last.getSQLState(), last.getErrorCode(), last);
     }
 
@@ -141,7 +140,7 @@ public final class Connector {
         }
     }
 
-    private static Credentials readAfterFailure(Profile profile, String secretId, SQLException failure) throws SQLException {
+    private static DatabaseCredentials readAfterFailure(Profile profile, String secretId, SQLException failure) throws SQLException {
         try {
             return read(profile, secretId, true);
         } catch (SQLException e) {
@@ -150,7 +149,7 @@ public final class Connector {
         }
     }
 
-    private static Credentials read(Profile profile, String secretId, boolean bypassCache) throws SQLException {
+    private static DatabaseCredentials read(Profile profile, String secretId, boolean bypassCache) throws SQLException {
         SecretVersion v;
         SecretsClient client = profile.client();
         try {
@@ -166,32 +165,24 @@ public final class Connector {
             throw new SQLException("jdbc:secrets: cannot read secret '" + secretId + "' from store " + profile.store() + ": "
                     + e.getMessage(), "08001", e);
         }
-        if (v.value().type() != ValueType.KEY_VALUE) {
-            throw new SQLException("jdbc:secrets: secret '" + secretId + "' holds " + v.value().type().name().toLowerCase(java.util.Locale.ROOT)
-                    + ", not the key/value fields of database credentials", "28000");
+        try {
+            return DatabaseCredentials.from(v, profile.fields());
+        } catch (InvalidSecretException e) {
+            throw new SQLException("jdbc:secrets: " + e.getMessage(), "28000", e);
         }
-        String user = v.value().findField(profile.usernameField()).orElse(null);
-        String password = v.value().findField(profile.passwordField()).orElse(null);
-        if (user == null || password == null) {
-            String field = user == null ? profile.usernameField() : profile.passwordField();
-            String setting = user == null ? Profiles.USERNAME_FIELD : Profiles.PASSWORD_FIELD;
-            throw new SQLException("jdbc:secrets: secret '" + secretId + "' (version " + v.versionId() + ") has no '" + field
-                    + "' field; it has " + v.value().fields().keySet() + " (choose the field with " + setting + ")", "28000");
-        }
-        return new Credentials(user, password, v.versionId(), v.value().findField("host").orElse(null),
-                v.value().findField("port").orElse(null), v.value().findField("dbname").orElse(null));
     }
 
-    private static String realUrl(SecretsUrl parsed, DatabaseDialect dialect, Credentials creds, String secretId) throws SQLException {
+    private static String realUrl(SecretsUrl parsed, DatabaseDialect dialect, DatabaseCredentials creds, String secretId)
+            throws SQLException {
         if (!parsed.endpointForm()) {
             return parsed.realUrl();
         }
-        if (creds.host == null) {
+        if (creds.host().map(String::isBlank).orElse(true)) {
             throw new SQLException("jdbc:secrets:" + parsed.subprotocol() + " takes host, port and dbname from the secret, but secret '"
                     + secretId + "' has no 'host' field; add it, or write the host in the URL (jdbc:secrets:" + parsed.subprotocol()
                     + "://HOST:PORT/DB)", "08001");
         }
-        return dialect.url(creds.host, creds.port, creds.dbname, parsed.parameters());
+        return creds.jdbcUrl(dialect, parsed.parameters());
     }
 
     private SecretsUrl parse(String url) throws SQLException {
@@ -213,29 +204,5 @@ public final class Connector {
             }
         }
         return null;
-    }
-
-    /** Credentials read from a secret. No toString: the password must not be printed by accident. */
-    private static final class Credentials {
-        final String username;
-        final String password;
-        final String versionId;
-        final String host;
-        final String port;
-        final String dbname;
-
-        Credentials(String username, String password, String versionId, String host, String port, String dbname) {
-            this.username = username;
-            this.password = password;
-            this.versionId = versionId;
-            this.host = host;
-            this.port = port;
-            this.dbname = dbname;
-        }
-
-        @Override
-        public String toString() {
-            return "Credentials[user=" + username + ", password=****, version=" + versionId + "]";
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.secrets.jdbc.internal;
 
+import dev.secrets.DatabaseCredentials;
 import dev.secrets.SecretsClient;
 import java.time.Duration;
 
@@ -9,11 +10,19 @@ import java.time.Duration;
  *
  * @param client        the client of the store, shared by every profile with the same store settings
  * @param store         the store URI, for messages
- * @param usernameField the secret field holding the user name
- * @param passwordField the secret field holding the password
+ * @param fields        the secret fields holding the user name and the password
  * @param maxRetries    connects retried at most this many times after a refused login
  * @param retryBudget   and within this time from the first try
  */
-public record Profile(SecretsClient client, String store, String usernameField, String passwordField, int maxRetries,
+public record Profile(SecretsClient client, String store, DatabaseCredentials.FieldNames fields, int maxRetries,
         Duration retryBudget) {
+    /** The secret field holding the user name. */
+    public String usernameField() {
+        return fields.username();
+    }
+
+    /** The secret field holding the password. */
+    public String passwordField() {
+        return fields.password();
+    }
 }

@@ -1,6 +1,8 @@
 package dev.secrets.jdbc.internal;
 
 import dev.secrets.ConfigurationException;
+import dev.secrets.DatabaseCredentials;
+import dev.secrets.JdbcSettings;
 import dev.secrets.SecretsClient;
 import dev.secrets.SecretsConfig;
 import dev.secrets.SecretsException;
@@ -22,11 +24,6 @@ import java.util.concurrent.ConcurrentMap;
 public final class Profiles {
     /** Connection properties with this prefix configure the driver and are not given to the real driver. */
     public static final String PREFIX = "secrets.";
-    public static final String JDBC_PREFIX = "secrets.jdbc.";
-    public static final String USERNAME_FIELD = "secrets.jdbc.username-field";
-    public static final String PASSWORD_FIELD = "secrets.jdbc.password-field";
-    public static final String MAX_RETRIES = "secrets.jdbc.max-retries";
-    public static final String RETRY_BUDGET = "secrets.jdbc.retry-budget";
 
     private final ConcurrentMap<Map<String, String>, Profile> profiles = new ConcurrentHashMap<>();
     private final ConcurrentMap<Map<String, String>, SecretsClient> clients = new ConcurrentHashMap<>();
@@ -69,15 +66,13 @@ public final class Profiles {
         SecretsConfig config = SecretsConfig.load(settings);
         String store = config.get(SecretsConfig.STORE).orElse(null);
         Map<String, String> storeSettings = new TreeMap<>(settings);
-        storeSettings.keySet().removeIf(k -> k.startsWith(JDBC_PREFIX));
+        storeSettings.keySet().removeIf(k -> k.startsWith(JdbcSettings.PREFIX));
         SecretsClient client = clients.computeIfAbsent(Map.copyOf(storeSettings), k -> SecretsClient.fromConfig(config));
-        String user = config.get(USERNAME_FIELD).orElse("username");
-        String password = config.get(PASSWORD_FIELD).orElse("password");
-        int retries = config.integer(MAX_RETRIES, 8, 0);
-        Duration budget = config.duration(RETRY_BUDGET, Duration.ofSeconds(10));
+        int retries = config.integer(JdbcSettings.MAX_RETRIES, 8, 0);
+        Duration budget = config.duration(JdbcSettings.RETRY_BUDGET, Duration.ofSeconds(10));
         if (budget.isNegative()) {
-            throw new ConfigurationException(RETRY_BUDGET + " must not be negative");
+            throw new ConfigurationException(JdbcSettings.RETRY_BUDGET + " must not be negative");
         }
-        return new Profile(client, store, user, password, retries, budget);
+        return new Profile(client, store, DatabaseCredentials.FieldNames.from(config), retries, budget);
     }
 }

@@ -1,5 +1,6 @@
 package dev.secrets.jdbc.internal;
 
+import dev.secrets.JdbcSettings;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
@@ -17,15 +18,15 @@ import java.util.regex.Pattern;
  * @param secretId      the {@code secretId} URL parameter, or null
  */
 public record SecretsUrl(String subprotocol, String realUrl, boolean endpointForm, String parameters, String secretId) {
-    public static final String PREFIX = "jdbc:secrets:";
+    private static final String PREFIX = JdbcSettings.URL_PREFIX;
 
     private static final Pattern ENDPOINT_FORM = Pattern.compile("([A-Za-z][A-Za-z0-9_-]*)(?:\\?(.*))?", Pattern.DOTALL);
     private static final Pattern SUBPROTOCOL = Pattern.compile("([A-Za-z][A-Za-z0-9_-]*):.*", Pattern.DOTALL);
     private static final Pattern SECRET_ID_PARAMETER = Pattern.compile("([?&;])secretId=([^&;]*)");
 
-    /** Whether {@code url} is a {@code jdbc:secrets:} URL (case-insensitive prefix, as JDBC schemes are). */
+    /** Whether {@code url} is a {@code jdbc:secrets:} URL ({@link JdbcSettings#isSecretsUrl}). */
     public static boolean accepts(String url) {
-        return url != null && url.regionMatches(true, 0, PREFIX, 0, PREFIX.length());
+        return JdbcSettings.isSecretsUrl(url);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.secrets.jdbc.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.secrets.JdbcSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -40,9 +41,9 @@ class ProfilesTest {
     void jdbcSettings_makeAnotherProfile_onTheSameClient() throws Exception {
         Map<String, String> a = store("a");
         Map<String, String> tuned = new HashMap<>(a);
-        tuned.put(Profiles.MAX_RETRIES, "3");
-        tuned.put(Profiles.RETRY_BUDGET, "2s");
-        tuned.put(Profiles.PASSWORD_FIELD, "pass");
+        tuned.put(JdbcSettings.MAX_RETRIES, "3");
+        tuned.put(JdbcSettings.RETRY_BUDGET, "2s");
+        tuned.put(JdbcSettings.PASSWORD_FIELD, "pass");
 
         Profile plain = profiles.forSettings(a);
         Profile custom = profiles.forSettings(tuned);
@@ -60,7 +61,7 @@ class ProfilesTest {
     @Test
     void badSetting_isAnSqlExceptionNamingIt() throws Exception {
         Map<String, String> bad = store("a");
-        bad.put(Profiles.MAX_RETRIES, "many");
+        bad.put(JdbcSettings.MAX_RETRIES, "many");
 
         assertThatThrownBy(() -> profiles.forSettings(bad))
                 .isInstanceOf(SQLException.class)

@@ -1,7 +1,7 @@
-package dev.secrets.jdbc.internal.dialect;
+package dev.secrets.internal.dialect;
 
-import dev.secrets.jdbc.spi.DatabaseDialect;
-import dev.secrets.jdbc.spi.LoginFailures;
+import dev.secrets.spi.DatabaseDialect;
+import dev.secrets.spi.LoginFailures;
 import java.sql.SQLException;
 
 /** Microsoft SQL Server: vendor code 18456 (login failed) anywhere in the cause chain. */

@@ -1,7 +1,7 @@
-package dev.secrets.jdbc.internal.dialect;
+package dev.secrets.internal.dialect;
 
-import dev.secrets.jdbc.spi.DatabaseDialect;
-import dev.secrets.jdbc.spi.LoginFailures;
+import dev.secrets.spi.DatabaseDialect;
+import dev.secrets.spi.LoginFailures;
 import java.sql.SQLException;
 
 /** H2: SQLState {@code 28000} (wrong user name or password). */

@@ -1,4 +1,4 @@
-package dev.secrets.internal.crypto;
+package dev.secrets.internal.keys;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -7,6 +7,11 @@ import dev.secrets.ConflictException;
 import dev.secrets.MissingMasterKeyException;
 import dev.secrets.SecretsException;
 import dev.secrets.WrongMasterKeyException;
+import dev.secrets.internal.crypto.Aead;
+import dev.secrets.internal.crypto.Argon2;
+import dev.secrets.internal.crypto.Hmac;
+import dev.secrets.internal.crypto.Keyring;
+import dev.secrets.internal.crypto.RootKey;
 import dev.secrets.internal.json.Json;
 import dev.secrets.internal.store.RecordLog;
 import java.io.IOException;

@@ -1,16 +1,15 @@
-package dev.secrets.jdbc.internal;
+package dev.secrets.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.secrets.jdbc.internal.dialect.RedshiftDialect;
-import dev.secrets.jdbc.spi.DatabaseDialect;
+import dev.secrets.internal.dialect.RedshiftDialect;
 import java.sql.SQLException;
 import java.sql.SQLInvalidAuthorizationSpecException;
 import org.junit.jupiter.api.Test;
 
 /** The built-in dialects' login-failure codes, and dialects added through ServiceLoader. */
-class DialectsTest {
-    private final Dialects dialects = Dialects.load(DialectsTest.class.getClassLoader());
+class DatabaseDialectsTest {
+    private final DatabaseDialects dialects = DatabaseDialects.load(DatabaseDialectsTest.class.getClassLoader());
 
     private boolean refused(String subprotocol, SQLException e) {
         return dialects.forSubprotocol(subprotocol).isLoginFailure(e);

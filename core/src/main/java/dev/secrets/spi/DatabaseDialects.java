@@ -1,7 +1,5 @@
-package dev.secrets.jdbc.internal;
+package dev.secrets.spi;
 
-import dev.secrets.jdbc.spi.DatabaseDialect;
-import dev.secrets.jdbc.spi.LoginFailures;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Locale;
@@ -11,19 +9,29 @@ import java.util.ServiceLoader;
 /**
  * The {@link DatabaseDialect}s found with {@link ServiceLoader}, by subprotocol. Loaded once;
  * immutable and thread-safe afterwards. A dialect from outside this library wins over a built-in
- * one for the same subprotocol.
+ * one for the same subprotocol. {@link DatabaseDialect#of(String)} asks the shared instance.
  */
-public final class Dialects {
-    private static final String BUILT_IN_PACKAGE = "dev.secrets.jdbc.internal.dialect";
+public final class DatabaseDialects {
+    private static final String BUILT_IN_PACKAGE = "dev.secrets.internal.dialect";
 
     private final Map<String, DatabaseDialect> bySubprotocol;
 
-    private Dialects(Map<String, DatabaseDialect> bySubprotocol) {
+    /** Loaded on first use: dialects are on the class path from the start. */
+    private static final class Shared {
+        static final DatabaseDialects INSTANCE = load(DatabaseDialect.class.getClassLoader());
+    }
+
+    private DatabaseDialects(Map<String, DatabaseDialect> bySubprotocol) {
         this.bySubprotocol = Map.copyOf(bySubprotocol);
     }
 
+    /** The dialects visible to this library's class loader. */
+    public static DatabaseDialects shared() {
+        return Shared.INSTANCE;
+    }
+
     /** Every dialect visible to {@code loader}. */
-    public static Dialects load(ClassLoader loader) {
+    public static DatabaseDialects load(ClassLoader loader) {
         Map<String, DatabaseDialect> map = new HashMap<>();
         for (DatabaseDialect d : ServiceLoader.load(DatabaseDialect.class, loader)) {
             String key = d.subprotocol().toLowerCase(Locale.ROOT);
@@ -32,7 +40,7 @@ public final class Dialects {
                 map.put(key, d);
             }
         }
-        return new Dialects(map);
+        return new DatabaseDialects(map);
     }
 
     private static boolean isBuiltIn(DatabaseDialect d) {

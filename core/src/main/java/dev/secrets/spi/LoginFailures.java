@@ -1,4 +1,4 @@
-package dev.secrets.jdbc.spi;
+package dev.secrets.spi;
 
 import java.sql.SQLException;
 import java.util.IdentityHashMap;
