@@ -243,6 +243,22 @@ public final class SecretsClient implements AutoCloseable {
     }
 
     /**
+     * Cancels rotation, as AWS CancelRotateSecret: turns the schedule off and, when a rotation is in
+     * progress, stops it — at once when no client is running it, else at the running client's next
+     * step boundary (its {@code rotateNow} then fails saying it was cancelled). The target is set back
+     * to the {@code CURRENT} credentials and the {@code PENDING} label is removed (the version stays,
+     * unlabelled), so a later {@link #rotateNow} starts a fresh rotation. A rotation whose last step
+     * already ran completes. {@link #configureRotation} turns the schedule on again.
+     *
+     * @throws RotationFailedException (step {@code cancelSecret}) when the target cannot be set back now;
+     *     the cancel stays requested and the next cancel or rotation completes it
+     * @throws InvalidSecretException when rotation is not configured
+     */
+    public RotationDescription cancelRotation(String id) {
+        return rotations.cancel(id);
+    }
+
+    /**
      * Runs, once, every scheduled rotation that is due — and resumes rotations that a crashed
      * process left part-way — among the secrets this client can decrypt. A secret that another
      * client is rotating at the same time is left to it. The one-shot entry point for cron jobs;

@@ -6,7 +6,9 @@ import dev.secrets.RandomPassword;
 import dev.secrets.spi.RotationContext;
 import dev.secrets.spi.Rotator;
 import java.sql.SQLException;
+import dev.secrets.SecretVersion;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code mysql}: rotates the password of a MySQL (5.7+, 8) or MariaDB (10.5+) account held in a
@@ -124,6 +126,44 @@ public final class MySqlRotator implements Rotator {
         } catch (SQLException e) {
             throw DbRotation.sqlFailure("logging in with the PENDING credentials of account '" + pending.username() + "' failed", e,
                     DRIVER_CLASS);
+        }
+    }
+
+    /**
+     * Sets the target back after a cancel: single-user, the account's password back to {@code CURRENT}'s
+     * (logged in with the pending one, if the database has it); alternating-users, the pending account's
+     * password back to {@code PREVIOUS}'s when it was that account's.
+     */
+    @Override
+    public void cancelSecret(RotationContext ctx) {
+        DatabaseCredentials pending = DbRotation.pending(ctx);
+        MySqlSession.Options options = MySqlSession.Options.of(ctx.parameters());
+        if (DbRotation.alternating(ctx.parameters())) {
+            Optional<SecretVersion> previous = ctx.previous();
+            if (previous.isEmpty()) {
+                return;
+            }
+            DatabaseCredentials prev = DbRotation.creds(previous.get(), "PREVIOUS");
+            if (!prev.username().equals(pending.username()) || MySqlSession.canLogIn(prev, options)) {
+                return;
+            }
+            asAdmin(ctx, options, admin -> admin.execute("ALTER USER %L@%L IDENTIFIED BY %L", prev.username(), accountHost(ctx),
+                    prev.password()));
+            return;
+        }
+        DatabaseCredentials current = DbRotation.creds(ctx.current().orElseThrow(), "CURRENT");
+        if (MySqlSession.canLogIn(current, options)) {
+            return;
+        }
+        try (MySqlSession self = MySqlSession.open(pending, options)) {
+            if (self.isMariaDb()) {
+                self.execute("SET PASSWORD = PASSWORD(%L)", current.password());
+            } else {
+                self.execute("ALTER USER USER() IDENTIFIED BY %L", current.password());
+            }
+        } catch (SQLException e) {
+            throw DbRotation.sqlFailure("setting the password of account '" + pending.username() + "' back to CURRENT's failed",
+                    e, DRIVER_CLASS);
         }
     }
 

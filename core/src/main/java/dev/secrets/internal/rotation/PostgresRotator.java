@@ -167,6 +167,45 @@ public final class PostgresRotator implements Rotator {
         }
     }
 
+    /**
+     * Sets the target back after a cancel: single-user, the role's password back to {@code CURRENT}'s
+     * (logged in with the pending one, if the database has it); alternating-users, the pending role's
+     * password back to {@code PREVIOUS}'s when it was that role's.
+     */
+    @Override
+    public void cancelSecret(RotationContext ctx) {
+        DatabaseCredentials pending = DbRotation.pending(ctx);
+        boolean redshift = isRedshift(ctx);
+        int timeout = DbRotation.timeout(ctx.parameters());
+        String alter = redshift ? "ALTER USER %I PASSWORD %L" : "ALTER ROLE %I WITH PASSWORD %L";
+        if (DbRotation.alternating(ctx.parameters())) {
+            java.util.Optional<dev.secrets.SecretVersion> previous = ctx.previous();
+            if (previous.isEmpty()) {
+                return;
+            }
+            DatabaseCredentials prev = DbRotation.creds(previous.get(), "PREVIOUS");
+            if (!prev.username().equals(pending.username()) || canLogIn(prev, timeout, redshift)) {
+                return;
+            }
+            DatabaseCredentials admin = DbRotation.adminCreds(ctx);
+            try (Connection c = connect(admin, timeout, false)) {
+                execute(c, alter, prev.username(), prev.password());
+            } catch (SQLException e) {
+                throw sqlFailure("setting the password of role '" + prev.username() + "' back to PREVIOUS's failed", e);
+            }
+            return;
+        }
+        DatabaseCredentials current = DbRotation.creds(ctx.current().orElseThrow(), "CURRENT");
+        if (canLogIn(current, timeout, redshift)) {
+            return;
+        }
+        try (Connection c = connect(pending, timeout, redshift)) {
+            execute(c, alter, pending.username(), current.password());
+        } catch (SQLException e) {
+            throw sqlFailure("setting the password of role '" + pending.username() + "' back to CURRENT's failed", e);
+        }
+    }
+
     // ================================================================ helpers
 
     private static int sessionsOf(Connection c, String role) throws SQLException {
