@@ -25,13 +25,15 @@ final class GrantReplay {
         String keyword = line.startsWith("GRANT ") ? " TO " : line.startsWith("SET DEFAULT ROLE ") ? " FOR " : null;
         if (keyword != null) {
             for (String grantee : grantees(base, host)) {
-                for (String tail : TAILS) {
-                    String end = keyword + grantee + tail;
-                    if (line.endsWith(end)) {
-                        String head = line.substring(0, line.length() - end.length() + keyword.length());
-                        return List.of(MySqlSession.Piece.sql(head), MySqlSession.Piece.value(clone), MySqlSession.Piece.sql("@"),
-                                MySqlSession.Piece.value(host), MySqlSession.Piece.sql(tail));
-                    }
+                int at = line.lastIndexOf(keyword + grantee);
+                if (at < 0) {
+                    continue;
+                }
+                String tail = withoutAuthentication(line.substring(at + keyword.length() + grantee.length()));
+                if (TAILS.contains(tail)) {
+                    String head = line.substring(0, at + keyword.length());
+                    return List.of(MySqlSession.Piece.sql(head), MySqlSession.Piece.value(clone), MySqlSession.Piece.sql("@"),
+                            MySqlSession.Piece.value(host), MySqlSession.Piece.sql(tail));
                 }
             }
         }
@@ -43,6 +45,22 @@ final class GrantReplay {
     private static List<String> grantees(String user, String host) {
         return List.of("`" + user.replace("`", "``") + "`@`" + host.replace("`", "``") + "`",
                 "'" + user.replace("'", "\\'") + "'@'" + host.replace("'", "\\'") + "'");
+    }
+
+    /**
+     * The tail without MariaDB's authentication clause, which it prints on the line of global privileges
+     * ({@code IDENTIFIED BY PASSWORD '*hash'}, {@code IDENTIFIED VIA plugin …}): the clone has its own password.
+     */
+    private static String withoutAuthentication(String tail) {
+        if (tail.startsWith(" IDENTIFIED BY PASSWORD '")) {
+            int end = tail.indexOf('\'', " IDENTIFIED BY PASSWORD '".length());
+            return end < 0 ? tail : tail.substring(end + 1);
+        }
+        if (tail.startsWith(" IDENTIFIED VIA ")) {
+            int with = tail.indexOf(" WITH ");
+            return with < 0 ? "" : tail.substring(with);
+        }
+        return tail;
     }
 
     /** A grant line fit for an error message: without any password hash the server may print after it. */

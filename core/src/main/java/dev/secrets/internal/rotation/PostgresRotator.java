@@ -139,6 +139,7 @@ public final class PostgresRotator implements Rotator {
                 if (!roleExists(c, pending.username())) {
                     execute(c, "CREATE ROLE %I WITH LOGIN PASSWORD %L", pending.username(), pending.password());
                     execute(c, "GRANT %I TO %I", base, pending.username());
+                    copyAttributes(c, base, pending.username());
                 } else {
                     SessionDrain.awaitNoSessions(ctx, pending.username(), () -> sessionsOf(c, pending.username()));
                     execute(c, alter, pending.username(), pending.password());
@@ -207,6 +208,28 @@ public final class PostgresRotator implements Rotator {
     }
 
     // ================================================================ helpers
+
+    /**
+     * Gives the clone the role attributes of the base role that membership does not pass on
+     * ({@code CREATEROLE}, {@code CREATEDB}), so that an admin secret rotated with alternating users
+     * (its own admin) keeps its powers under either name.
+     */
+    private static void copyAttributes(Connection c, String base, String clone) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = ?")) {
+            ps.setString(1, base);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return;
+                }
+                if (rs.getBoolean(1)) {
+                    execute(c, "ALTER ROLE %I CREATEROLE", clone);
+                }
+                if (rs.getBoolean(2)) {
+                    execute(c, "ALTER ROLE %I CREATEDB", clone);
+                }
+            }
+        }
+    }
 
     private static int sessionsOf(Connection c, String role) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
