@@ -2,9 +2,13 @@ package dev.secrets;
 
 import dev.secrets.internal.SecretsEngine;
 import dev.secrets.internal.audit.AuditDispatcher;
+import dev.secrets.internal.crypto.KeyProviders;
+import dev.secrets.internal.read.BatchReader;
+import dev.secrets.internal.store.RecordLog;
 import dev.secrets.internal.crypto.RootKey;
 import dev.secrets.internal.rotation.RotationEngine;
 import dev.secrets.spi.AuditSink;
+import dev.secrets.spi.KeyRoot;
 import dev.secrets.spi.ObjectStore;
 import dev.secrets.spi.ObjectStoreProvider;
 import dev.secrets.spi.Rotator;
@@ -41,10 +45,14 @@ import java.util.function.LongSupplier;
 public final class SecretsClient implements AutoCloseable {
     private final SecretsEngine engine;
     private final RotationEngine rotations;
+    private final Function<String, String> environment;
+    private final BatchReader batch;
 
-    private SecretsClient(SecretsEngine engine, List<Rotator> rotators, Duration rotationLease) {
+    private SecretsClient(SecretsEngine engine, List<Rotator> rotators, Function<String, String> environment, Duration rotationLease) {
         this.engine = engine;
+        this.environment = environment;
         this.rotations = new RotationEngine(engine, rotators, rotationLease);
+        this.batch = new BatchReader(engine.store(), new RecordLog(engine.store(), engine.random()), engine::readListed);
     }
 
     /** A builder; see {@link Builder}. */
@@ -86,6 +94,38 @@ public final class SecretsClient implements AutoCloseable {
         return engine.get(GetSecretValueRequest.of(id).bypassingCache());
     }
 
+    /**
+     * The {@code CURRENT} values of several secrets, read from the store (refreshing the cache) with one
+     * listing of the store where it can (see {@code docs/architecture.md}), as AWS {@code BatchGetSecretValue}:
+     * a partial result, with one {@link BatchGetError} naming each secret that could not be read
+     * (missing, scheduled for deletion, tampered, without its master key, or an invalid ID). Each read is
+     * audited as a single read is. Duplicate IDs are read once; the values come in ID order.
+     */
+    public BatchGetResult getSecretValues(Collection<String> ids) {
+        return batch.read(List.copyOf(ids));
+    }
+
+    /**
+     * The {@code CURRENT} values of one page of the secrets that {@code filter} lists (its prefix, tags,
+     * filters, sort and page size), with the token of the next page; see {@link #getSecretValues(Collection)}.
+     */
+    public BatchGetResult getSecretValues(ListSecretsRequest filter) {
+        Page<SecretDescription> page = engine.list(filter);
+        List<String> ids = page.items().stream().map(d -> d.id().value()).toList();
+        BatchGetResult r = batch.read(ids);
+        if (filter.sort() != null) {
+            // The batch comes in ID order; keep the listing's order.
+            java.util.Map<String, Integer> pos = new java.util.HashMap<>();
+            for (int i = 0; i < ids.size(); i++) {
+                pos.put(ids.get(i), i);
+            }
+            List<SecretVersion> ordered = new ArrayList<>(r.values());
+            ordered.sort(java.util.Comparator.comparing(v -> pos.get(v.secretId().value())));
+            r = new BatchGetResult(ordered, r.errors(), null);
+        }
+        return r.withNextToken(page.nextToken());
+    }
+
     /** Everything about a secret except its values. Works without the secret's master key. */
     public SecretDescription describeSecret(String id) {
         return engine.describe(id);
@@ -111,6 +151,20 @@ public final class SecretsClient implements AutoCloseable {
     /** Writes a new version; see {@link PutSecretValueRequest} for the labels it gets. Returns the version ID. */
     public String putSecretValue(PutSecretValueRequest request) {
         return engine.put(request);
+    }
+
+    /**
+     * Destroys the value of one version, for a value that leaked: its data key and ciphertext are removed
+     * from the record and every older generation of the record is deleted from the store, so the
+     * ciphertext is gone; the version stays listed (see {@link VersionDescription#destroyed()}) without
+     * labels, and reading it gives {@link VersionDestroyedException}. The other versions are untouched.
+     * Idempotent. (A client that read the version before keeps it in its cache until it is closed.)
+     *
+     * @throws SecretNotFoundException when the secret or the version does not exist
+     * @throws InvalidSecretException when the version is {@code CURRENT}: write a new value first
+     */
+    public void destroySecretVersion(String id, String versionId) {
+        engine.destroyVersion(id, versionId);
     }
 
     /** Writes a new {@code CURRENT} version; the old one becomes {@code PREVIOUS}. Returns the version ID. */
@@ -208,6 +262,49 @@ public final class SecretsClient implements AutoCloseable {
      */
     public int rewrap(String keyName, java.util.function.BiConsumer<Integer, Integer> progress) {
         return engine.rewrap(keyName, progress);
+    }
+
+    /**
+     * Moves master key {@code keyName} to the root named by {@code toUri} (any key URI: file → HSM,
+     * or a leaked root → a fresh one): every key version is re-encrypted under the new root in one
+     * atomic write, and the keyring's older generations are deleted, so the old root opens nothing
+     * in the store. This client needs the old root; a rekey that was interrupted is finished by
+     * running it again. Returns the number of key versions moved.
+     *
+     * @throws WrongMasterKeyException when neither the configured root nor {@code toUri} opens the keyring
+     */
+    public int rekey(String keyName, String toUri) {
+        // Not closed: this client goes on using the new root for the key.
+        KeyRoot to = KeyProviders.open(keyName, toUri, environment);
+        return engine.masterKeys().rekey(keyName, to);
+    }
+
+    /**
+     * Retires version {@code version} of master key {@code keyName}: its material is destroyed and
+     * values still under it can no longer be read. Refuses while values are still under it (run
+     * {@link #rewrap} first) unless {@code force}; never retires the primary version.
+     */
+    public MasterKeyDescription retireKeyVersion(String keyName, int version, boolean force) {
+        return engine.masterKeys().retire(keyName, version, force);
+    }
+
+    /** Master key {@code keyName}: provider scheme and versions with their state (needs its root). */
+    public MasterKeyDescription describeMasterKey(String keyName) {
+        return engine.masterKeys().describe(keyName);
+    }
+
+    /**
+     * The scheme of the root that wraps master key {@code keyName} ({@code file}, {@code pkcs11},
+     * {@code aws-kms}…), read from its keyring without needing the root; {@code none} when the
+     * store has no keyring for it.
+     */
+    public String masterKeyProvider(String keyName) {
+        return engine.masterKeys().providerOf(keyName);
+    }
+
+    /** The names of the master keys that have a keyring in the store. */
+    public List<String> masterKeyNames() {
+        return engine.masterKeys().names();
     }
 
     /** Re-encrypts a secret under another master key (this client must hold both). */
@@ -337,6 +434,7 @@ public final class SecretsClient implements AutoCloseable {
         private Duration cacheTtl;
         private Integer cacheMaxSize;
         private Duration rotationLease;
+        private Integer maxVersions;
         private String principal;
         private final List<AuditSink> auditSinks = new ArrayList<>();
         private Boolean auditFailClosed;
@@ -365,7 +463,10 @@ public final class SecretsClient implements AutoCloseable {
             return this;
         }
 
-        /** Key URI ({@code env:}, {@code file:}, {@code passphrase-env:}) of master key {@code name}. */
+        /**
+         * Key URI of master key {@code name}: {@code env:}, {@code file:}, {@code passphrase-env:},
+         * {@code pkcs11:}, or any scheme a {@link dev.secrets.spi.KeyProvider} on the class path handles.
+         */
         public Builder masterKey(String name, String keyUri) {
             keyUris.put(name, keyUri);
             return this;
@@ -409,6 +510,15 @@ public final class SecretsClient implements AutoCloseable {
 
         public Builder cacheMaxSize(int max) {
             this.cacheMaxSize = max;
+            return this;
+        }
+
+        /**
+         * Most versions a secret keeps, 2 to 100 (default {@code secrets.versions.max}, else 100); a write
+         * beyond it removes the oldest versions without labels.
+         */
+        public Builder maxVersions(int max) {
+            this.maxVersions = max;
             return this;
         }
 
@@ -465,7 +575,11 @@ public final class SecretsClient implements AutoCloseable {
          */
         public SecretsClient build() {
             SecretsConfig cfg = config != null ? config : SecretsConfig.load();
+            if (maxVersions != null) {
+                cfg = cfg.with(Map.of(SecretsConfig.VERSIONS_MAX, maxVersions.toString()));
+            }
             // Before the store is opened: a bad audit setting then leaves nothing to close.
+            dev.secrets.internal.VersionHygiene.maxVersions(cfg);
             List<AuditSink> sinks = AuditDispatcher.forClient(auditSinks, auditFailClosed, cfg, metrics);
             ObjectStore store = objectStore;
             if (store == null) {
@@ -474,13 +588,16 @@ public final class SecretsClient implements AutoCloseable {
                                 + "or secrets.properties) to file:PATH or s3://BUCKET/PREFIX"));
                 store = openStore(uri, cfg);
             }
-            Map<String, RootKey> roots = new LinkedHashMap<>();
-            cfg.get(SecretsConfig.KEY).ifPresent(u -> roots.put("default", RootKey.parse("default", u, environment)));
+            Map<String, KeyRoot> roots = new LinkedHashMap<>();
+            cfg.get(SecretsConfig.KEY).ifPresent(u -> roots.put("default", KeyProviders.open("default", u, environment)));
             cfg.withPrefix(SecretsConfig.KEYS_PREFIX).forEach((k, u) -> {
+                if (dev.secrets.internal.KeyPins.isBinding(k)) {
+                    return; // secrets.keys.NAME.prefixes binds IDs to a key; it is not a key URI
+                }
                 String name = k.substring(SecretsConfig.KEYS_PREFIX.length());
-                roots.put(name, RootKey.parse(name, u, environment));
+                roots.put(name, KeyProviders.open(name, u, environment));
             });
-            keyUris.forEach((name, u) -> roots.put(name, RootKey.parse(name, u, environment)));
+            keyUris.forEach((name, u) -> roots.put(name, KeyProviders.open(name, u, environment)));
             keyBytes.forEach((name, b) -> roots.put(name, RootKey.ofBytes(name, b)));
             Duration ttl = cacheTtl != null ? cacheTtl : cfg.duration(SecretsConfig.CACHE_TTL, Duration.ofHours(1));
             int max = cacheMaxSize != null ? cacheMaxSize : cfg.integer(SecretsConfig.CACHE_MAX_SIZE, 1024, 1);
@@ -494,7 +611,7 @@ public final class SecretsClient implements AutoCloseable {
             SecureRandom rnd = random != null ? random : new SecureRandom();
             Duration lease = RotationEngine.lease(rotationLease, cfg);
             return new SecretsClient(new SecretsEngine(store, roots, clock, ticker, rnd, ttl, max, who, sinks, cfg, metrics),
-                    List.copyOf(rotators), lease);
+                    List.copyOf(rotators), environment, lease);
         }
 
         /**

@@ -99,7 +99,8 @@ class AuditEventsTest {
         KeepingAuditSink kept = new KeepingAuditSink();
         KeepingLogger logger = new KeepingLogger();
         SecretsConfig cfg = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false)
-                .set(SecretsConfig.AUDIT_LOG, log.toString()).build();
+                .set(SecretsConfig.AUDIT_LOG, log.toString())
+                .set(SecretsConfig.AUDIT_CACHED_READS_INTERVAL, "1h").build(); // cached reads are written at close only
         List<Seen> expected = new ArrayList<>();
 
         try (SecretsClient client = SecretsClient.builder().config(cfg).store("file:" + dir.resolve("store"))
@@ -109,8 +110,7 @@ class AuditEventsTest {
             expected.add(ok("secret.create", "app/db", "v1"));
             client.getSecretValue("app/db");
             expected.add(ok("secret.read", "app/db", "v1"));
-            client.getSecretValue("app/db"); // from the cache: audited all the same
-            expected.add(ok("secret.read", "app/db", "v1"));
+            client.getSecretValue("app/db"); // from the cache: counted, and written at close (below)
             client.putSecretValue(PutSecretValueRequest.of("app/db", SecretValue.ofText(canary2)).withToken("v2"));
             expected.add(ok("secret.write", "app/db", "v2"));
             client.getSecretValue(GetSecretValueRequest.of("app/db").withLabel(Label.PREVIOUS));
@@ -157,10 +157,18 @@ class AuditEventsTest {
             client.rotationStatus();
             expected.add(ok("rotation.status", null, null));
         }
+        expected.add(ok(AuditEvent.CACHED_READ, "app/db", "v1")); // the cached read, counted and written at close
 
         assertThat(kept.events.stream().map(Seen::of).toList()).containsExactlyElementsOf(expected);
         assertThat(kept.events).allSatisfy(e -> assertThat(e.principal()).isEqualTo("billing"));
         assertThat(kept.events.get(0).time()).isEqualTo(Instant.parse("2026-05-01T08:00:00Z"));
+        AuditEvent cached = kept.events.get(kept.events.size() - 1);
+        assertThat(cached.count()).isEqualTo(1);
+        assertThat(cached.first()).isNotNull().isBeforeOrEqualTo(cached.time());
+        assertThat(kept.events.subList(0, kept.events.size() - 1)).allSatisfy(e -> {
+            assertThat(e.count()).isEqualTo(1);
+            assertThat(e.first()).isNull();
+        });
 
         List<Seen> inFile = new ArrayList<>();
         for (String line : Files.readAllLines(log)) {
@@ -176,7 +184,7 @@ class AuditEventsTest {
             logged.add(Seen.of(JSON.readTree(line.substring(line.indexOf(' ') + 1))));
         }
         assertThat(logged).containsExactlyElementsOf(expected);
-        assertThat(logger.lines.get(16)).startsWith("WARN ");
+        assertThat(logger.lines.get(15)).startsWith("WARN ");
 
         String file = Files.readString(log, StandardCharsets.US_ASCII);
         for (String c : List.of(canary, canary2)) {

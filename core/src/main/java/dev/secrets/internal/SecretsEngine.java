@@ -24,11 +24,11 @@ import dev.secrets.SecretsConfig;
 import dev.secrets.SecretsException;
 import dev.secrets.StoreUnavailableException;
 import dev.secrets.VersionDescription;
+import dev.secrets.internal.audit.CachedReadAudit;
 import dev.secrets.internal.crypto.Aead;
 import dev.secrets.internal.crypto.Envelope;
 import dev.secrets.internal.crypto.Keyring;
 import dev.secrets.internal.keys.KeyringStore;
-import dev.secrets.internal.crypto.RootKey;
 import dev.secrets.internal.record.RecordCodec;
 import dev.secrets.internal.record.RotationState;
 import dev.secrets.internal.record.SecretRecord;
@@ -38,6 +38,7 @@ import dev.secrets.internal.store.RecordLog;
 import dev.secrets.internal.store.StoreIdentity;
 import dev.secrets.spi.AuditEvent;
 import dev.secrets.spi.AuditSink;
+import dev.secrets.spi.KeyRoot;
 import dev.secrets.spi.ListPage;
 import dev.secrets.spi.ObjectStore;
 import dev.secrets.spi.SecretsMetrics;
@@ -83,9 +84,14 @@ public final class SecretsEngine implements AutoCloseable {
 
     private final ObjectStore store;
     private final RecordLog log;
+    private final KeyPins pins;
+    /** How long a stale value may stand in while the store fails; default 24 h. */
+    private final long staleMaxAgeNanos;
+    private static final Duration DEFAULT_STALE_MAX_AGE = Duration.ofHours(24);
     private final StoreIdentity identity;
     private final KeyringStore keyrings;
-    private final Map<String, RootKey> roots;
+    private final Map<String, KeyRoot> roots;
+    private final MasterKeys masterKeys;
     private final Clock clock;
     private final LongSupplier ticker;
     private final SecureRandom random;
@@ -94,8 +100,11 @@ public final class SecretsEngine implements AutoCloseable {
     private final String principal;
     private final List<AuditSink> sinks;
     private final boolean auditing;
+    /** Audits cache hits off the read's path; null when not auditing. */
+    private final CachedReadAudit cachedReads;
     private final SecretsConfig config;
     private final SecretsMetrics metrics;
+    private final int maxVersions;
     /** Checked first on the read path, so that a client without metrics pays one field read. */
     private final boolean metered;
 
@@ -110,25 +119,28 @@ public final class SecretsEngine implements AutoCloseable {
     private static final class CacheEntry {
         final SecretVersion version;
         final long loadedAt;
+        /** Where a hit counts itself for the audit; null when the client has no audit sink. */
+        final CachedReadAudit.Counter reads;
 
-        CacheEntry(SecretVersion version, long loadedAt) {
+        CacheEntry(SecretVersion version, long loadedAt, CachedReadAudit.Counter reads) {
             this.version = version;
             this.loadedAt = loadedAt;
+            this.reads = reads;
         }
     }
 
-    public SecretsEngine(ObjectStore store, Map<String, RootKey> roots, Clock clock, LongSupplier ticker, SecureRandom random,
+    public SecretsEngine(ObjectStore store, Map<String, ? extends KeyRoot> roots, Clock clock, LongSupplier ticker, SecureRandom random,
                          Duration ttl, int maxSize, String principal, List<AuditSink> sinks, SecretsConfig config) {
         this(store, roots, clock, ticker, random, ttl, maxSize, principal, sinks, config, SecretsMetrics.NONE);
     }
 
-    public SecretsEngine(ObjectStore store, Map<String, RootKey> roots, Clock clock, LongSupplier ticker, SecureRandom random,
+    public SecretsEngine(ObjectStore store, Map<String, ? extends KeyRoot> roots, Clock clock, LongSupplier ticker, SecureRandom random,
                          Duration ttl, int maxSize, String principal, List<AuditSink> sinks, SecretsConfig config,
                          SecretsMetrics metrics) {
         this.metrics = metrics == null ? SecretsMetrics.NONE : metrics;
         this.metered = this.metrics != SecretsMetrics.NONE;
         this.store = store;
-        this.roots = Map.copyOf(roots);
+        this.roots = Map.copyOf(new java.util.HashMap<String, KeyRoot>(roots));
         this.clock = clock;
         this.ticker = ticker;
         this.random = random;
@@ -137,10 +149,28 @@ public final class SecretsEngine implements AutoCloseable {
         this.principal = principal;
         this.sinks = List.copyOf(sinks);
         this.auditing = !this.sinks.isEmpty();
+        this.cachedReads = auditing ? new CachedReadAudit(this.sinks, principal, clock, ticker, this.metrics,
+                config == null ? CachedReadAudit.DEFAULT_INTERVAL
+                        : config.duration(SecretsConfig.AUDIT_CACHED_READS_INTERVAL, CachedReadAudit.DEFAULT_INTERVAL)) : null;
         this.config = config;
+        this.maxVersions = VersionHygiene.maxVersions(config);
         this.log = new RecordLog(store, random);
+        this.pins = KeyPins.from(config);
+        this.staleMaxAgeNanos = (config == null ? DEFAULT_STALE_MAX_AGE
+                : config.duration(SecretsConfig.CACHE_STALE_MAX_AGE, DEFAULT_STALE_MAX_AGE)).toNanos();
         this.identity = new StoreIdentity(store, clock);
         this.keyrings = new KeyringStore(log, name -> Optional.ofNullable(this.roots.get(name)), random, clock);
+        this.masterKeys = new MasterKeys(this, keyrings, identity, this::loadAnyKey, this::auditPreflight, this::clearCache);
+    }
+
+    /** Rekey, retire and description of master keys. */
+    public MasterKeys masterKeys() {
+        return masterKeys;
+    }
+
+    private void clearCache() {
+        current.clear();
+        others.clear();
     }
 
     public String location() {
@@ -191,10 +221,8 @@ public final class SecretsEngine implements AutoCloseable {
             return meteredGetCurrent(id);
         }
         CacheEntry e = current.get(id);
-        if (e != null && ticker.getAsLong() - e.loadedAt < ttlNanos) {
-            if (auditing) {
-                audit("secret.read", id, e.version.versionId(), null);
-            }
+        long now = ticker.getAsLong();
+        if (e != null && now - e.loadedAt < ttlNanos && (!auditing || e.reads.hit(now))) {
             return e.version;
         }
         return load(GetSecretValueRequest.of(id), e);
@@ -203,13 +231,10 @@ public final class SecretsEngine implements AutoCloseable {
     private SecretVersion meteredGetCurrent(String id) {
         long t0 = ticker.getAsLong();
         CacheEntry e = current.get(id);
-        boolean hit = e != null && t0 - e.loadedAt < ttlNanos;
+        boolean hit = e != null && t0 - e.loadedAt < ttlNanos && (!auditing || e.reads.hit(t0));
         try {
             SecretVersion v;
             if (hit) {
-                if (auditing) {
-                    audit("secret.read", id, e.version.versionId(), null);
-                }
                 v = e.version;
             } else {
                 v = load(GetSecretValueRequest.of(id), e);
@@ -248,10 +273,8 @@ public final class SecretsEngine implements AutoCloseable {
         }
         String key = cacheKey(req);
         CacheEntry e = req.bypassCache() ? null : others.get(key);
-        if (e != null && (req.versionId() != null || ticker.getAsLong() - e.loadedAt < ttlNanos)) {
-            if (auditing) {
-                audit("secret.read", req.id(), e.version.versionId(), null);
-            }
+        long now = ticker.getAsLong();
+        if (e != null && (req.versionId() != null || now - e.loadedAt < ttlNanos) && (!auditing || e.reads.hit(now))) {
             return e.version; // versions are immutable: a version looked up by ID never expires
         }
         return load(req, e);
@@ -271,7 +294,9 @@ public final class SecretsEngine implements AutoCloseable {
             recordAccess(id.value());
             return v;
         } catch (StoreUnavailableException e) {
-            if (stale != null) {
+            // A stale value outlives the store's failure for a bounded time only: a store kept failing
+            // must not keep a revoked credential in use for ever.
+            if (stale != null && ticker.getAsLong() - stale.loadedAt <= staleMaxAgeNanos) {
                 scheduleRefresh(req);
                 audit("secret.read", id.value(), stale.version.versionId(), null);
                 return stale.version;
@@ -285,7 +310,7 @@ public final class SecretsEngine implements AutoCloseable {
     }
 
     private void cachePut(GetSecretValueRequest req, SecretVersion v) {
-        CacheEntry entry = new CacheEntry(v, ticker.getAsLong());
+        CacheEntry entry = new CacheEntry(v, ticker.getAsLong(), auditing ? cachedReads.counter(req.id(), v.versionId()) : null);
         if (req.versionId() == null && (req.label() == null || req.label().equals(Label.CURRENT))) {
             current.put(req.id(), entry);
         } else {
@@ -390,6 +415,7 @@ public final class SecretsEngine implements AutoCloseable {
     }
 
     private SecretVersion open(SecretRecord r, VersionEntry v, String storeId) {
+        VersionHygiene.requireValue(r, v);
         Keyring.Version key = keyVersion(storeId, r.keyName, v.keyVersion, r.id);
         SecretValue value;
         try {
@@ -454,8 +480,12 @@ public final class SecretsEngine implements AutoCloseable {
         if (e.isEmpty()) {
             return new Loaded(null, null, storeId.get());
         }
-        SecretRecord r = RecordCodec.decode(id.value(), e.get().generation(), e.get().payload(), storeId.get(),
-                (name, version) -> keyVersion(storeId.get(), name, version, id.value()));
+        SecretRecord r = RecordCodec.decode(id.value(), e.get().generation(), e.get().payload(), storeId.get(), (name, version) -> {
+            pins.check(id.value(), name); // before anything is verified under that key
+            return keyVersion(storeId.get(), name, version, id.value());
+        });
+        pins.verified(id.value(), r.keyName);
+        log.confirm(SECRETS + id.value(), e.get().generation());
         return new Loaded(e.get(), r.tombstone ? null : r, storeId.get());
     }
 
@@ -479,10 +509,61 @@ public final class SecretsEngine implements AutoCloseable {
         SecretRecord r;
         if (roots.containsKey(h.keyName())) {
             r = RecordCodec.decode(id, generation, payload, storeId, (name, version) -> keyVersion(storeId, name, version, id));
+            log.confirm(SECRETS + id, generation);
         } else {
             r = RecordCodec.decodeUnverified(id, payload);
         }
         return r.tombstone ? null : r;
+    }
+
+    /**
+     * The {@code CURRENT} version of a secret from its latest record as a batch read found it (null: no
+     * record): checked, decrypted, audited and cached as a store read is. For {@code internal.read.BatchReader}.
+     */
+    public SecretVersion readListed(SecretId id, RecordLog.Entry latest) {
+        try {
+            String storeId = identity.existing().orElseThrow(() -> notFound(id));
+            SecretRecord r = latest == null ? null : RecordCodec.decode(id.value(), latest.generation(), latest.payload(), storeId,
+                    (name, version) -> keyVersion(storeId, name, version, id.value()));
+            if (r == null || r.tombstone) {
+                throw notFound(id);
+            }
+            checkNotDeleted(r);
+            VersionEntry v = r.labelled(Label.CURRENT.name());
+            if (v == null) {
+                throw new SecretNotFoundException("secret '" + id + "' has no version labelled " + Label.CURRENT);
+            }
+            SecretVersion sv = open(r, v, storeId);
+            audit("secret.read", id.value(), sv.versionId(), null);
+            cachePut(GetSecretValueRequest.of(id.value()), sv);
+            recordAccess(id.value());
+            return sv;
+        } catch (RecordLog.CorruptRecordException e) {
+            SecretTamperedException t = RecordCodec.tampered(id.value(), e);
+            audit("secret.read", id.value(), null, t);
+            throw t;
+        } catch (RuntimeException e) {
+            audit("secret.read", id.value(), null, e);
+            throw e;
+        }
+    }
+
+    /**
+     * Destroys the value of one version (see {@code SecretsClient.destroySecretVersion}); then deletes every
+     * older generation of the record, which still holds the ciphertext, and checks that none is left.
+     */
+    public void destroyVersion(String idText, String versionId) {
+        SecretId id = SecretId.of(idText);
+        try {
+            String storeId = identity.existing().orElseThrow(() -> notFound(id));
+            SecretRecord r = mutate(id, storeId, rec -> VersionHygiene.destroy(rec, id.value(), versionId, clock.instant()));
+            log.removeOlderThan(SECRETS + id.value(), r.generation);
+            invalidate(id.value());
+            audit("version.destroy", id.value(), versionId, null);
+        } catch (RuntimeException e) {
+            audit("version.destroy", id.value(), versionId, e);
+            throw e;
+        }
     }
 
     // ================================================================ describe / list
@@ -509,7 +590,7 @@ public final class SecretsEngine implements AutoCloseable {
             VersionEntry v = r.versions.get(i);
             Set<Label> labels = new LinkedHashSet<>();
             v.labels.forEach(n -> labels.add(Label.of(n)));
-            versions.add(new VersionDescription(v.id, labels, Instant.parse(v.created), v.keyVersion));
+            versions.add(new VersionDescription(v.id, labels, Instant.parse(v.created), v.keyVersion, instant(v.destroyed)));
         }
         RotationDescription rot = null;
         RotationState s = r.rotation;
@@ -529,7 +610,8 @@ public final class SecretsEngine implements AutoCloseable {
 
     public Page<SecretDescription> list(ListSecretsRequest req) {
         try {
-            Page<SecretDescription> p = listPage(req, false);
+            Page<SecretDescription> p = req.sort() == null ? listPage(req, false)
+                    : dev.secrets.internal.read.SortedListing.page(req, r -> listPage(r, false));
             audit("secret.list", null, null, null);
             return p;
         } catch (RuntimeException e) {
@@ -563,6 +645,10 @@ public final class SecretsEngine implements AutoCloseable {
                 String id = k.substring(SECRETS.length(), k.length() - 18);
                 if (!id.startsWith(req.prefix())) {
                     continue; // prefix "a/" also matches the keys of secret "a" (secrets/a/~…)
+                }
+                if (SecretId.problem(id) != null) {
+                    reportInvalidObject(k); // planted: it must not break the walk for every other secret
+                    continue;
                 }
                 latest.merge(id, k, (a, b) -> RecordLog.generationOf(a) >= RecordLog.generationOf(b) ? a : b);
                 lastKey.put(id, k);
@@ -612,9 +698,17 @@ public final class SecretsEngine implements AutoCloseable {
                 return decodeForListing(id, entry.generation(), entry.payload(), storeId);
             }
             return loadAnyKey(SecretId.of(id)); // compacted since listed
-        } catch (SecretTamperedException | MissingMasterKeyException e) {
+        } catch (SecretTamperedException | MissingMasterKeyException | RecordLog.CorruptRecordException
+                 | dev.secrets.spi.RefusedObjectException e) {
             return null; // listed by ID elsewhere; reading it reports the problem
         }
+    }
+
+    /** Reports (audit, failure) an object under {@code secrets/} whose ID is invalid; never throws. */
+    private void reportInvalidObject(String key) {
+        String printable = key.replaceAll("[^\\x20-\\x7e]", "?");
+        audit("store.invalid-object", printable.length() > 1100 ? printable.substring(0, 1100) : printable, null,
+                new InvalidSecretException("stored object " + printable + " does not belong to a valid secret ID; skipped"));
     }
 
     private RecordLog.Entry parseEntry(String id, String key, byte[] bytes) {
@@ -628,13 +722,7 @@ public final class SecretsEngine implements AutoCloseable {
                 return false;
             }
         }
-        for (Map.Entry<String, String> t : req.tags().entrySet()) {
-            String have = r.tags.get(t.getKey());
-            if (have == null || (t.getValue() != null && !t.getValue().equals(have))) {
-                return false;
-            }
-        }
-        return true;
+        return req.matches(r.id, r.description, r.tags);
     }
 
     // ================================================================ writes
@@ -722,6 +810,7 @@ public final class SecretsEngine implements AutoCloseable {
                     throw new InvalidSecretException("idempotency token '" + versionId
                             + "' was already used for another value of secret '" + id + "'");
                 }
+                VersionHygiene.checkExpectedCurrent(r, req);
                 Validation.valueFitsKind(SecretKind.of(r.kind), req.value());
                 if (sealed[0] == null || !r.keyName.equals(sealedUnder[0])) {
                     sealed[0] = seal(storeId, id.value(), versionId, keyrings.forWrite(storeId, r.keyName), req.value());
@@ -783,7 +872,7 @@ public final class SecretsEngine implements AutoCloseable {
     }
 
     private void trimVersions(SecretRecord r) {
-        while (r.versions.size() > MAX_VERSIONS) {
+        while (r.versions.size() > maxVersions) {
             VersionEntry oldest = null;
             for (VersionEntry v : r.versions) {
                 if (v.labels.isEmpty()) {
@@ -792,7 +881,7 @@ public final class SecretsEngine implements AutoCloseable {
                 }
             }
             if (oldest == null) {
-                throw new InvalidSecretException("secret '" + r.id + "' has " + MAX_VERSIONS
+                throw new InvalidSecretException("secret '" + r.id + "' has " + maxVersions
                         + " versions and every one carries a label; remove a label first");
             }
             r.versions.remove(oldest);
@@ -815,6 +904,7 @@ public final class SecretsEngine implements AutoCloseable {
                 if (to == null) {
                     throw new SecretNotFoundException("secret '" + id + "' has no version " + toVersionId);
                 }
+                VersionHygiene.requireValue(r, to);
                 VersionEntry holder = r.labelled(label.name());
                 if (expectedFrom != null && holder != null && !holder.id.equals(expectedFrom) && holder != to) {
                     throw new ConflictException("label " + label + " of secret '" + id + "' is on version " + holder.id
@@ -1029,8 +1119,9 @@ public final class SecretsEngine implements AutoCloseable {
                     invalidate(d.id().value());
                     audit("secret.purge", d.id().value(), null, null);
                     purged++;
-                } catch (MissingMasterKeyException e) {
-                    audit("secret.purge", d.id().value(), null, e); // another team's secret: theirs to purge
+                } catch (MissingMasterKeyException | SecretTamperedException e) {
+                    // Another team's secret (theirs to purge), or a damaged one: the others are purged all the same.
+                    audit("secret.purge", d.id().value(), null, e);
                 }
             }
         }
@@ -1099,6 +1190,7 @@ public final class SecretsEngine implements AutoCloseable {
             return 0;
         }
         List<SecretDescription> all = allSecrets(true);
+        List<String> damaged = new ArrayList<>();
         int done = 0;
         int rewrapped = 0;
         for (SecretDescription d : all) {
@@ -1115,7 +1207,7 @@ public final class SecretsEngine implements AutoCloseable {
                         Keyring.Version to = fresh.primary();
                         count[0] = 0;
                         for (VersionEntry v : r.versions) {
-                            if (v.keyVersion != to.number()) {
+                            if (v.keyVersion != to.number() && v.destroyed == null) {
                                 Keyring.Version from = keyVersion(storeId, keyName, v.keyVersion, r.id);
                                 try {
                                     Envelope.rewrap(v, storeId, r.id, from, to, random);
@@ -1128,17 +1220,28 @@ public final class SecretsEngine implements AutoCloseable {
                         }
                         return count[0] == 0 ? null : r;
                     });
+                } catch (SecretTamperedException e) {
+                    // One damaged secret must not stop the re-wrap of every other: reported at the end.
+                    audit("key.rewrap", d.id().value(), null, keyName, e);
+                    damaged.add(d.id().value());
+                    count[0] = -1;
                 } catch (RuntimeException e) {
                     audit("key.rewrap", d.id().value(), null, keyName, e);
                     throw e;
                 }
-                rewrapped += count[0];
-                audit("key.rewrap", d.id().value(), null, keyName, null);
+                if (count[0] >= 0) {
+                    rewrapped += count[0];
+                    audit("key.rewrap", d.id().value(), null, keyName, null);
+                }
             }
             done++;
             if (progress != null) {
                 progress.accept(done, all.size());
             }
+        }
+        if (!damaged.isEmpty()) {
+            throw new SecretTamperedException("re-wrapped " + rewrapped + " data keys under master key '" + keyName
+                    + "'; these secrets are damaged or were altered and were left as they are: " + String.join(", ", damaged));
         }
         return rewrapped;
     }
@@ -1158,6 +1261,9 @@ public final class SecretsEngine implements AutoCloseable {
                     return null;
                 }
                 for (VersionEntry v : r.versions) {
+                    if (v.destroyed != null) {
+                        continue;
+                    }
                     Keyring.Version from = keyVersion(storeId, r.keyName, v.keyVersion, r.id);
                     try {
                         Envelope.rewrap(v, storeId, r.id, from, target.primary(), random);
@@ -1170,6 +1276,7 @@ public final class SecretsEngine implements AutoCloseable {
                 return r;
             });
             invalidate(id.value());
+            pins.moved(id.value(), newKeyName);
             audit("secret.move-key", id.value(), null, newKeyName, null);
         } catch (RuntimeException e) {
             audit("secret.move-key", id.value(), null, newKeyName, e);
@@ -1236,12 +1343,13 @@ public final class SecretsEngine implements AutoCloseable {
         v.nonce = s.nonce;
         v.ciphertext = s.ciphertext;
         v.created = s.created;
+        v.destroyed = s.destroyed;
         v.labels = new ArrayList<>(s.labels);
         return v;
     }
 
     private boolean sameValue(SecretRecord r, VersionEntry v, String storeId, SecretValue value) {
-        if (value == null) {
+        if (value == null || v.destroyed != null) {
             return false;
         }
         Keyring.Version key = keyVersion(storeId, r.keyName, v.keyVersion, r.id);
@@ -1311,6 +1419,7 @@ public final class SecretsEngine implements AutoCloseable {
             try {
                 s.record(event);
             } catch (RuntimeException refused) {
+                cachedReads.sinkFailed();
                 if (error != null) {
                     // The operation failed: nothing happened that could go unrecorded; keep its own error.
                     error.addSuppressed(refused);
@@ -1319,6 +1428,7 @@ public final class SecretsEngine implements AutoCloseable {
                 throw refused;
             }
         }
+        cachedReads.sinkRecorded();
     }
 
     /** With fail-closed sinks, throws before a write when no sink could record its event; nothing is written then. */
@@ -1368,6 +1478,9 @@ public final class SecretsEngine implements AutoCloseable {
         ScheduledExecutorService r = refresher;
         if (r != null) {
             r.shutdownNow();
+        }
+        if (cachedReads != null) {
+            cachedReads.close(); // before the sinks close: no counted read is lost at a clean shutdown
         }
         for (AuditSink s : sinks) {
             try {

@@ -2,6 +2,7 @@ package dev.secrets.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -20,9 +21,6 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,10 +98,11 @@ class SecretsDriverTest {
     }
 
     @Test
-    void secretIdProperty_andUrlParameter_nameTheSecretInsteadOfUser() throws SQLException {
+    void secretIdProperty_andUrlParameter_nameTheSecretWhenNoUserIsGiven() throws SQLException {
         createUser("APP", "pw-1");
         store.createDatabaseSecret("team/db", "APP", "pw-1");
-        Properties byProperty = store.props("ignored-user");
+        Properties byProperty = new Properties();
+        byProperty.putAll(store.settings());
         byProperty.setProperty("secretId", "team/db");
 
         try (Connection c = DriverManager.getConnection(secretsUrl(), byProperty)) {
@@ -181,16 +180,20 @@ class SecretsDriverTest {
     void rotatedPassword_isReadAgainFromTheStore_whenTheDatabaseRefusesTheCachedOne() throws SQLException {
         createUser("APP", "old-password");
         store.createDatabaseSecret("rotating", "APP", "old-password");
-        try (Connection c = DriverManager.getConnection(secretsUrl(), store.props("rotating"))) {
+        String url = RecordingDriver.secretsUrl(h2Url);
+        try (Connection c = DriverManager.getConnection(url, store.props("rotating"))) {
             assertThat(currentUser(c)).isEqualTo("APP"); // the driver's client now caches the old value
         }
 
         setPassword("APP", "new-password");
         store.put("rotating", "APP", "new-password");
 
-        try (Connection c = DriverManager.getConnection(secretsUrl(), store.props("rotating"))) {
+        try (Connection c = DriverManager.getConnection(url, store.props("rotating"))) {
             assertThat(currentUser(c)).isEqualTo("APP");
         }
+        // Three physical connects: the first connection; then the cached password, refused; then the one read again.
+        assertThat(RecordingDriver.attempts(h2Url)).extracting(RecordingDriver.Attempt::password, RecordingDriver.Attempt::accepted)
+                .containsExactly(tuple("old-password", true), tuple("old-password", false), tuple("new-password", true));
     }
 
     @Test
@@ -198,17 +201,15 @@ class SecretsDriverTest {
         createUser("APP", "old-password");
         store.createDatabaseSecret("single-user", "APP", "old-password");
         setPassword("APP", "new-password");
-        ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
-        try {
-            // The rotator moves CURRENT only after the database has the new password.
-            later.schedule(() -> store.put("single-user", "APP", "new-password"), 400, TimeUnit.MILLISECONDS);
+        // The rotator moves CURRENT only after the database has the new password: here, once the driver has
+        // been refused twice (the second time after finding nothing newer in the store, waiting, and looking again).
+        RecordingDriver.onRefusal(h2Url, 2, () -> store.put("single-user", "APP", "new-password"));
 
-            try (Connection c = DriverManager.getConnection(secretsUrl(), store.props("single-user"))) {
-                assertThat(currentUser(c)).isEqualTo("APP");
-            }
-        } finally {
-            later.shutdownNow();
+        try (Connection c = DriverManager.getConnection(RecordingDriver.secretsUrl(h2Url), store.props("single-user"))) {
+            assertThat(currentUser(c)).isEqualTo("APP");
         }
+        assertThat(RecordingDriver.attempts(h2Url)).extracting(RecordingDriver.Attempt::password, RecordingDriver.Attempt::accepted)
+                .containsExactly(tuple("old-password", false), tuple("old-password", false), tuple("new-password", true));
     }
 
     @Test

@@ -6,11 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** One immutable version inside a {@link SecretRecord}; only its labels ever change. */
-@JsonPropertyOrder({"id", "labels", "created", "type", "keyVersion", "wrappedKey", "nonce", "ciphertext"})
+@JsonPropertyOrder({"id", "labels", "created", "destroyed", "type", "keyVersion", "wrappedKey", "nonce", "ciphertext"})
 public final class VersionEntry {
     public String id;
     public List<String> labels = new ArrayList<>();
     public String created;
+    /** When the value was destroyed (its data key, nonce and ciphertext removed); null while it exists. */
+    public String destroyed;
     public ValueType type;
     /** Version of the master key whose wrap key wraps {@link #wrappedKey}. */
     public int keyVersion;

@@ -167,8 +167,15 @@ final class DbRotation {
                 + "' has no pending version " + ctx.token() + "; createSecret did not run")), "PENDING");
     }
 
-    /** The admin secret's login and its own endpoint (never the rotated secret's). */
-    static DatabaseCredentials adminCreds(RotationContext ctx) {
+    /**
+     * The admin secret's login and its own endpoint, which must be the rotated secret's server: the admin
+     * password goes only to the host and port its own secret names, never to one the rotated secret
+     * names (whoever writes that secret would otherwise choose where the admin password is sent).
+     *
+     * @param target      the rotated secret's pending credentials (its endpoint)
+     * @param defaultPort the engine's port when a secret names none
+     */
+    static DatabaseCredentials adminCreds(RotationContext ctx, DatabaseCredentials target, int defaultPort) {
         String adminId = ctx.parameters().get(ADMIN_SECRET_ID);
         SecretVersion adminSecret;
         try {
@@ -177,10 +184,15 @@ final class DbRotation {
             throw new SecretsException("the admin secret '" + adminId + "' named by parameter " + ADMIN_SECRET_ID
                     + " cannot be read: " + e.getMessage(), e);
         }
-        DatabaseCredentials admin = DbRotation.creds(adminSecret, "admin secret '" + adminId + "'");
-        if (admin.host().orElse(null) == null || admin.host().orElse(null).isBlank()) {
-            throw new SecretsException("the admin secret '" + adminId + "' has no field 'host'; the admin login goes to the"
-                    + " admin secret's own endpoint, so it needs host (and optionally port, dbname)");
+        DatabaseCredentials admin = creds(adminSecret, "admin secret '" + adminId + "'");
+        String adminHost = admin.host().orElse("");
+        String port = Integer.toString(defaultPort);
+        if (adminHost.isBlank() || !adminHost.equalsIgnoreCase(target.host().orElse(""))
+                || !admin.port().orElse(port).equals(target.port().orElse(port))) {
+            throw new SecretsException("the admin secret '" + adminId + "' names "
+                    + (adminHost.isBlank() ? "no host" : address(admin, defaultPort)) + ", not the server of secret '"
+                    + ctx.secretId() + "' (" + address(target, defaultPort) + "); the admin login goes only to the admin"
+                    + " secret's own host and port, so both secrets must name the same server");
         }
         return admin;
     }

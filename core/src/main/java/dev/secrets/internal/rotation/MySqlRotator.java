@@ -89,12 +89,12 @@ public final class MySqlRotator implements Rotator {
         boolean alternating = DbRotation.alternating(ctx.parameters());
         if (MySqlSession.canLogIn(pending, options)) {
             if (alternating) {
-                asAdmin(ctx, options, admin -> syncGrants(admin, ctx, pending, host));
+                asAdmin(ctx, pending, options, admin -> syncGrants(admin, ctx, pending, host));
             }
             return; // the password was set by an earlier attempt
         }
         if (alternating) {
-            asAdmin(ctx, options, admin -> {
+            asAdmin(ctx, pending, options, admin -> {
                 String user = pending.username();
                 if (!admin.accountExists(user, host)) {
                     admin.execute("CREATE USER %L@%L IDENTIFIED BY %L", user, host, pending.password());
@@ -147,7 +147,7 @@ public final class MySqlRotator implements Rotator {
             if (!prev.username().equals(pending.username()) || MySqlSession.canLogIn(prev, options)) {
                 return;
             }
-            asAdmin(ctx, options, admin -> admin.execute("ALTER USER %L@%L IDENTIFIED BY %L", prev.username(), accountHost(ctx),
+            asAdmin(ctx, pending, options, admin -> admin.execute("ALTER USER %L@%L IDENTIFIED BY %L", prev.username(), accountHost(ctx),
                     prev.password()));
             return;
         }
@@ -185,8 +185,8 @@ public final class MySqlRotator implements Rotator {
         void run(MySqlSession admin) throws SQLException;
     }
 
-    private static void asAdmin(RotationContext ctx, MySqlSession.Options options, AdminWork work) {
-        DatabaseCredentials admin = DbRotation.adminCreds(ctx);
+    private static void asAdmin(RotationContext ctx, DatabaseCredentials target, MySqlSession.Options options, AdminWork work) {
+        DatabaseCredentials admin = DbRotation.adminCreds(ctx, target, 3306);
         try (MySqlSession s = MySqlSession.open(admin, options)) {
             work.run(s);
         } catch (SQLException e) {

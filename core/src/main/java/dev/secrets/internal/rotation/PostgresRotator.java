@@ -132,7 +132,7 @@ public final class PostgresRotator implements Rotator {
                 throw new SecretsException("the alternating-users strategy is not supported on Redshift (a user cannot be"
                         + " granted to a clone user); use single-user");
             }
-            DatabaseCredentials admin = DbRotation.adminCreds(ctx);
+            DatabaseCredentials admin = DbRotation.adminCreds(ctx, pending, redshift ? 5439 : 5432);
             String base = DbRotation.baseUser(pending.username(), DbRotation.suffix(ctx));
             // The admin logs in at the admin secret's own endpoint, never the rotated secret's.
             try (Connection c = connect(admin, timeout, false)) {
@@ -188,7 +188,7 @@ public final class PostgresRotator implements Rotator {
             if (!prev.username().equals(pending.username()) || canLogIn(prev, timeout, redshift)) {
                 return;
             }
-            DatabaseCredentials admin = DbRotation.adminCreds(ctx);
+            DatabaseCredentials admin = DbRotation.adminCreds(ctx, pending, 5432);
             try (Connection c = connect(admin, timeout, false)) {
                 execute(c, alter, prev.username(), prev.password());
             } catch (SQLException e) {

@@ -4,6 +4,7 @@ import dev.secrets.ConflictException;
 import dev.secrets.StoreUnavailableException;
 import dev.secrets.spi.ListPage;
 import dev.secrets.spi.ObjectStore;
+import dev.secrets.spi.RefusedObjectException;
 import dev.secrets.spi.StoredObject;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -12,6 +13,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32C;
 
 /**
@@ -40,6 +42,8 @@ public final class RecordLog {
 
     private final ObjectStore store;
     private final SecureRandom random;
+    /** Per log, the highest generation this client verified or wrote: a read never goes below it. */
+    private final ConcurrentHashMap<String, Long> highWater = new ConcurrentHashMap<>();
 
     public RecordLog(ObjectStore store, SecureRandom random) {
         this.store = store;
@@ -122,19 +126,21 @@ public final class RecordLog {
      * if the newer generation's lineage records its write ID; if not, the read starts again.
      */
     public Optional<Entry> read(String name) {
+        // What was verified before this read began: a read concurrent with a write may still see the older state.
+        Long mark = highWater.get(name);
         Listing listing = generations(name);
         for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
             if (listing.keys.isEmpty()) {
                 return Optional.empty();
             }
             String latest = listing.latest();
-            Optional<StoredObject> got = store.getWithETag(latest);
+            Optional<StoredObject> got = getWithETag(name, latest);
             if (got.isEmpty()) {
                 // Compacted between list and get: a newer generation exists; look again.
                 listing = generations(name);
                 continue;
             }
-            Entry entry = parse(name, latest, got.get().bytes());
+            Entry entry = notRolledBack(name, parse(name, latest, got.get().bytes()), mark);
             if (listing.latestETag != null && listing.latestETag.equals(got.get().etag())) {
                 return Optional.of(entry); // the very object listed as the latest
             }
@@ -146,7 +152,7 @@ public final class RecordLog {
             if (now.equals(latest)) {
                 return Optional.of(entry);
             }
-            Optional<byte[]> newer = store.get(now);
+            Optional<byte[]> newer = get(name, now);
             if (newer.isPresent() && parse(name, now, newer.get()).recorded(entry.generation, entry.writeId())) {
                 return Optional.of(entry); // the object read is in the history: a state that was the latest
             }
@@ -178,9 +184,10 @@ public final class RecordLog {
             long latestGeneration = generationOf(latest);
             if (latestGeneration <= generation) {
                 compact(keys, generation);
+                confirm(name, generation); // our own acknowledged write: nothing below it may be read as current
                 return true;
             }
-            Optional<byte[]> bytes = store.get(latest);
+            Optional<byte[]> bytes = get(name, latest);
             if (bytes.isEmpty()) {
                 continue;
             }
@@ -191,6 +198,7 @@ public final class RecordLog {
                         + " writes happened meanwhile; read it back before retrying (an idempotency token makes a retry safe)");
             }
             if (newest.recorded(generation, writeId)) {
+                confirm(name, generation);
                 return true; // later writers built on ours
             }
             // We re-created a generation that had been compacted: our write is not in the history.
@@ -198,6 +206,18 @@ public final class RecordLog {
             return false;
         }
         throw new ConflictException("could not confirm the write to '" + name + "': the store kept changing");
+    }
+
+    /**
+     * Deletes every generation of {@code name} older than {@code keep}, failing when one cannot be
+     * deleted (unlike compaction after a write, which leaves that to the next writer).
+     */
+    public void deleteOlder(String name, long keep) {
+        for (String k : generationKeys(name)) {
+            if (generationOf(k) < keep) {
+                store.delete(k);
+            }
+        }
     }
 
     private void compact(List<String> keys, long keep) {
@@ -210,6 +230,31 @@ public final class RecordLog {
                 }
             }
         }
+    }
+
+    /**
+     * Deletes every generation of {@code name} older than {@code generation}, and lists again to check
+     * that none is left (unlike compaction, which is best effort). For data that must be gone from the
+     * store, such as a destroyed version's ciphertext that older generations still hold.
+     *
+     * @throws StoreUnavailableException when older generations remain after a few attempts
+     */
+    public void removeOlderThan(String name, long generation) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            List<String> older = new ArrayList<>();
+            for (String k : generationKeys(name)) {
+                if (generationOf(k) < generation) {
+                    older.add(k);
+                }
+            }
+            if (older.isEmpty()) {
+                return;
+            }
+            for (String k : older) {
+                store.delete(k);
+            }
+        }
+        throw new StoreUnavailableException("could not remove the older generations of '" + name + "' from " + store.location());
     }
 
     /** The generation keys of a log in order, and the ETag of the latest when the store gave one. */
@@ -300,13 +345,49 @@ public final class RecordLog {
         }
     }
 
+    /**
+     * Records that the caller verified (MAC, decryption) generation {@code generation} of
+     * {@code name}: from now on this client refuses any older generation as the latest.
+     */
+    public void confirm(String name, long generation) {
+        highWater.merge(name, generation, Math::max);
+    }
+
+    private Entry notRolledBack(String name, Entry entry, Long mark) {
+        if (mark != null && entry.generation < mark) {
+            String what = name.startsWith("secrets/") ? "secret '" + name.substring("secrets/".length()) + "'"
+                    : name.startsWith("keys/") ? "the keyring of master key '" + name.substring("keys/".length()) + "'" : "'" + name + "'";
+            throw new dev.secrets.SecretRolledBackException(what + " was rolled back in store " + store.location() + ": its latest "
+                    + "generation is " + entry.generation + ", but this client already verified generation " + mark
+                    + "; newer generations were deleted, and the older state is refused");
+        }
+        return entry;
+    }
+
+    /** {@link ObjectStore#get}, with an object the store refuses to read reported as a damaged record. */
+    private Optional<byte[]> get(String name, String key) {
+        try {
+            return store.get(key);
+        } catch (RefusedObjectException e) {
+            throw new CorruptRecordException(name, key, e);
+        }
+    }
+
+    private Optional<StoredObject> getWithETag(String name, String key) {
+        try {
+            return store.getWithETag(key);
+        } catch (RefusedObjectException e) {
+            throw new CorruptRecordException(name, key, e);
+        }
+    }
+
     /** An object of the log whose framing is damaged. */
     public static final class CorruptRecordException extends dev.secrets.SecretsException {
         private static final long serialVersionUID = 1L;
         private final String name;
 
         CorruptRecordException(String name, String key, Throwable cause) {
-            super("stored object " + key + " is damaged", cause);
+            super("stored object " + key + " is damaged" + (cause instanceof RefusedObjectException ? ": " + cause.getMessage() : ""), cause);
             this.name = name;
         }
 
