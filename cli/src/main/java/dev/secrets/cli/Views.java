@@ -108,11 +108,16 @@ final class Views {
     }
 
     static void describeText(SecretDescription d, PrintStream out) {
+        describeText(d, null, out);
+    }
+
+    /** With the scheme of the master key's root ({@code provider}), when known. */
+    static void describeText(SecretDescription d, String provider, PrintStream out) {
         row(out, "id", d.id().value());
         row(out, "kind", d.kind().id());
         row(out, "description", d.description().isEmpty() ? "-" : d.description());
         row(out, "tags", tags(d.tags()));
-        row(out, "master key", d.keyName());
+        row(out, "master key", provider == null ? d.keyName() : d.keyName() + " (provider " + provider + ")");
         row(out, "created", time(d.created()));
         row(out, "last changed", time(d.lastChanged()));
         row(out, "last accessed", d.lastAccessed() == null ? "-" : d.lastAccessed().toString().substring(0, 10));

@@ -13,7 +13,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -124,9 +123,7 @@ class SecretsDriverMariaDbIT {
                 Thread.sleep(150); // the store's CURRENT moves a moment after the database changed
                 store.put("maria/rotating", user, password);
                 load.awaitNewConnection(before, user, Duration.ofSeconds(15));
-                List<RecordingDriver.Attempt> since = RecordingDriver.attempts(MARIADB.jdbcUrl(db));
-                assertThat(since.subList(mark, since.size())).as("physical connects since rotation %d", i)
-                        .anyMatch(a -> a.accepted() && a.user().equals(user) && a.password().equals(password));
+                RecordingDriver.awaitAccepted(MARIADB.jdbcUrl(db), mark, user, password, Duration.ofSeconds(15));
                 String old = "password-" + (i - 1);
                 assertThatThrownBy(() -> DriverManager.getConnection(MARIADB.jdbcUrl(db), user, old).close())
                         .isInstanceOf(SQLException.class)
