@@ -145,22 +145,19 @@ final class LifecycleActions {
     }
 
     /**
-     * Until the library cancels (branch rotation-db): turn scheduled rotation off and take
-     * {@code PENDING} from a version that is not {@code CURRENT}, so the next rotation starts afresh.
+     * The library's cancel (schedule off; a rotation in progress stopped, its target set back and
+     * {@code PENDING} removed); the answer names the pending version, as AWS does.
      */
     ObjectNode cancelRotate(Call call) {
         Context.Target t = ctx.target(call, "CancelRotateSecret");
-        RotationDescription r = t.description().rotation();
         ObjectNode o = Views.object().put("ARN", t.arn()).put("Name", t.name());
-        if (r != null) {
-            ctx.client().configureRotation(t.name(),
-                    new RotationSettings(r.rotator(), r.schedule(), r.zone(), r.parameters(), false));
+        if (t.description().rotation() == null) {
+            return o; // nothing configured: nothing to cancel
         }
-        Optional<VersionDescription> pending = t.description().versionWith(Label.PENDING);
-        if (pending.isPresent() && !pending.get().labels().contains(Label.CURRENT)) {
-            ctx.client().removeLabel(t.name(), Label.PENDING);
-            o.put("VersionId", pending.get().versionId());
-        }
+        Optional<VersionDescription> pending = t.description().versionWith(Label.PENDING)
+                .filter(v -> !v.labels().contains(Label.CURRENT));
+        ctx.client().cancelRotation(t.name());
+        pending.ifPresent(v -> o.put("VersionId", v.versionId()));
         return o;
     }
 }
