@@ -1,12 +1,11 @@
 package dev.secrets;
 
+import dev.secrets.internal.EngineAssembly;
 import dev.secrets.internal.SecretsEngine;
-import dev.secrets.internal.audit.AuditDispatcher;
 import dev.secrets.internal.crypto.RootKey;
 import dev.secrets.internal.rotation.RotationEngine;
 import dev.secrets.spi.AuditSink;
 import dev.secrets.spi.ObjectStore;
-import dev.secrets.spi.ObjectStoreProvider;
 import dev.secrets.spi.Rotator;
 import dev.secrets.spi.SecretsMetrics;
 import java.security.SecureRandom;
@@ -16,10 +15,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.ServiceLoader;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -403,7 +400,7 @@ public final class SecretsClient implements AutoCloseable {
 
         /**
          * A rotator to use by its name, in addition to (and before) those found by
-         * {@link ServiceLoader} in {@code META-INF/services/dev.secrets.spi.Rotator}.
+         * {@link java.util.ServiceLoader} in {@code META-INF/services/dev.secrets.spi.Rotator}.
          */
         public Builder rotator(Rotator rotator) {
             rotators.add(Objects.requireNonNull(rotator));
@@ -438,36 +435,9 @@ public final class SecretsClient implements AutoCloseable {
          * @throws ConfigurationException when no store is set, its scheme is unknown, or a key URI is bad
          */
         public SecretsClient build() {
-            SecretsConfig cfg = config != null ? config : SecretsConfig.load();
-            // Before the store is opened: a bad audit setting then leaves nothing to close.
-            List<AuditSink> sinks = AuditDispatcher.forClient(auditSinks, auditFailClosed, cfg, metrics);
-            ObjectStore store = objectStore;
-            if (store == null) {
-                String uri = storeUri != null ? storeUri : cfg.get(SecretsConfig.STORE).orElseThrow(() -> new ConfigurationException(
-                        "no store is configured; set secrets.store (system property -Dsecrets.store=…, environment SECRETS_STORE, "
-                                + "or secrets.properties) to file:PATH or s3://BUCKET/PREFIX"));
-                store = openStore(uri, cfg);
-            }
-            Map<String, RootKey> roots = new LinkedHashMap<>();
-            cfg.get(SecretsConfig.KEY).ifPresent(u -> roots.put("default", RootKey.parse("default", u, environment)));
-            cfg.withPrefix(SecretsConfig.KEYS_PREFIX).forEach((k, u) -> {
-                String name = k.substring(SecretsConfig.KEYS_PREFIX.length());
-                roots.put(name, RootKey.parse(name, u, environment));
-            });
-            keyUris.forEach((name, u) -> roots.put(name, RootKey.parse(name, u, environment)));
-            keyBytes.forEach((name, b) -> roots.put(name, RootKey.ofBytes(name, b)));
-            Duration ttl = cacheTtl != null ? cacheTtl : cfg.duration(SecretsConfig.CACHE_TTL, Duration.ofHours(1));
-            int max = cacheMaxSize != null ? cacheMaxSize : cfg.integer(SecretsConfig.CACHE_MAX_SIZE, 1024, 1);
-            if (ttl.isNegative()) {
-                throw new ConfigurationException(SecretsConfig.CACHE_TTL + " must not be negative");
-            }
-            if (max < 1) {
-                throw new ConfigurationException(SecretsConfig.CACHE_MAX_SIZE + " must be at least 1");
-            }
-            String who = principal != null ? principal : cfg.get(SecretsConfig.PRINCIPAL).orElse(null);
-            SecureRandom rnd = random != null ? random : new SecureRandom();
-            return new SecretsClient(new SecretsEngine(store, roots, clock, ticker, rnd, ttl, max, who, sinks, cfg, metrics),
-                    List.copyOf(rotators));
+            return new SecretsClient(EngineAssembly.engine(new EngineAssembly.Settings(config, storeUri, objectStore,
+                    new LinkedHashMap<>(keyUris), new LinkedHashMap<>(keyBytes), clock, ticker, random, cacheTtl, cacheMaxSize, principal,
+                    List.copyOf(auditSinks), auditFailClosed, metrics, environment)), List.copyOf(rotators));
         }
 
         /**
@@ -476,21 +446,7 @@ public final class SecretsClient implements AutoCloseable {
          * @throws ConfigurationException for a URI without scheme or with a scheme no backend on the class path handles
          */
         public static ObjectStore openStore(String uri, SecretsConfig cfg) {
-            int colon = uri.indexOf(':');
-            if (colon < 1) {
-                throw new ConfigurationException("store URI '" + uri + "' has no scheme; write file:PATH or s3://BUCKET/PREFIX");
-            }
-            String scheme = uri.substring(0, colon).toLowerCase(Locale.ROOT);
-            List<String> known = new ArrayList<>();
-            for (ObjectStoreProvider p : ServiceLoader.load(ObjectStoreProvider.class, SecretsClient.class.getClassLoader())) {
-                if (p.scheme().equals(scheme)) {
-                    return p.open(uri, cfg);
-                }
-                known.add(p.scheme());
-            }
-            throw new ConfigurationException("no backend for store scheme '" + scheme + "' (store URI " + uri + "); "
-                    + (known.isEmpty() ? "no backend is on the class path" : "available: " + String.join(", ", known))
-                    + "; add the backend's jar (secrets-backend-" + scheme + ") to the class path");
+            return EngineAssembly.openStore(uri, cfg);
         }
     }
 }

@@ -8,7 +8,6 @@ import dev.secrets.SecretKind;
 import dev.secrets.SecretNotFoundException;
 import dev.secrets.SecretValue;
 import dev.secrets.SecretVersion;
-import dev.secrets.internal.SecretsEngine;
 import dev.secrets.spi.RotationContext;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -19,14 +18,14 @@ import java.util.Optional;
 
 /** The context of one rotation attempt; remembers the values it read so that errors can be scrubbed of them. */
 final class DefaultRotationContext implements RotationContext {
-    private final SecretsEngine engine;
+    private final RotationSupport engine;
     private final SecretId id;
     private final SecretKind kind;
     private final String token;
     private final Map<String, String> parameters;
     private final List<SecretValue> seen = new ArrayList<>();
 
-    DefaultRotationContext(SecretsEngine engine, SecretId id, SecretKind kind, String token, Map<String, String> parameters) {
+    DefaultRotationContext(RotationSupport engine, SecretId id, SecretKind kind, String token, Map<String, String> parameters) {
         this.engine = engine;
         this.id = id;
         this.kind = kind;
