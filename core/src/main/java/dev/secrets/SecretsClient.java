@@ -2,6 +2,7 @@ package dev.secrets;
 
 import dev.secrets.internal.EngineAssembly;
 import dev.secrets.internal.SecretsEngine;
+import dev.secrets.internal.cache.RefreshScheduler;
 import dev.secrets.internal.crypto.RootKey;
 import dev.secrets.internal.rotation.RotationEngine;
 import dev.secrets.spi.AuditSink;
@@ -323,6 +324,7 @@ public final class SecretsClient implements AutoCloseable {
         private SecretsMetrics metrics = SecretsMetrics.NONE;
         private Function<String, String> environment = System::getenv;
         private final List<Rotator> rotators = new ArrayList<>();
+        private RefreshScheduler refreshScheduler;
 
         private Builder() {
         }
@@ -365,6 +367,12 @@ public final class SecretsClient implements AutoCloseable {
         /** Source of nanoseconds for cache expiry; default a millisecond-resolution {@link System#nanoTime()}. */
         public Builder ticker(LongSupplier ticker) {
             this.ticker = Objects.requireNonNull(ticker);
+            return this;
+        }
+
+        // The scheduler of the cache's background refreshes, for tests of this package; default one daemon thread.
+        Builder refreshScheduler(RefreshScheduler scheduler) {
+            this.refreshScheduler = Objects.requireNonNull(scheduler);
             return this;
         }
 
@@ -437,7 +445,7 @@ public final class SecretsClient implements AutoCloseable {
         public SecretsClient build() {
             return new SecretsClient(EngineAssembly.engine(new EngineAssembly.Settings(config, storeUri, objectStore,
                     new LinkedHashMap<>(keyUris), new LinkedHashMap<>(keyBytes), clock, ticker, random, cacheTtl, cacheMaxSize, principal,
-                    List.copyOf(auditSinks), auditFailClosed, metrics, environment)), List.copyOf(rotators));
+                    List.copyOf(auditSinks), auditFailClosed, metrics, environment, refreshScheduler)), List.copyOf(rotators));
         }
 
         /**

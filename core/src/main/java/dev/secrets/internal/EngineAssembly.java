@@ -3,6 +3,7 @@ package dev.secrets.internal;
 import dev.secrets.ConfigurationException;
 import dev.secrets.SecretsConfig;
 import dev.secrets.internal.audit.AuditDispatcher;
+import dev.secrets.internal.cache.RefreshScheduler;
 import dev.secrets.internal.crypto.RootKey;
 import dev.secrets.spi.AuditSink;
 import dev.secrets.spi.ObjectStore;
@@ -32,13 +33,14 @@ public final class EngineAssembly {
     /**
      * What a builder was given; null where it was given nothing (the configuration chain decides).
      *
-     * @param keyUris  key URIs by master key name
-     * @param keyBytes raw roots by master key name (already copied)
+     * @param keyUris          key URIs by master key name
+     * @param keyBytes         raw roots by master key name (already copied)
+     * @param refreshScheduler the scheduler of the cache's background refreshes; null for one daemon thread
      */
     public record Settings(SecretsConfig config, String storeUri, ObjectStore objectStore, Map<String, String> keyUris,
                            Map<String, byte[]> keyBytes, Clock clock, LongSupplier ticker, SecureRandom random, Duration cacheTtl,
                            Integer cacheMaxSize, String principal, List<AuditSink> auditSinks, Boolean auditFailClosed,
-                           SecretsMetrics metrics, Function<String, String> environment) {
+                           SecretsMetrics metrics, Function<String, String> environment, RefreshScheduler refreshScheduler) {
     }
 
     /**
@@ -76,7 +78,8 @@ public final class EngineAssembly {
         }
         String who = s.principal() != null ? s.principal() : cfg.get(SecretsConfig.PRINCIPAL).orElse(null);
         SecureRandom rnd = s.random() != null ? s.random() : new SecureRandom();
-        return new SecretsEngine(store, roots, s.clock(), s.ticker(), rnd, ttl, max, who, sinks, cfg, s.metrics());
+        RefreshScheduler refresher = s.refreshScheduler() != null ? s.refreshScheduler() : RefreshScheduler.daemon();
+        return new SecretsEngine(store, roots, s.clock(), s.ticker(), refresher, rnd, ttl, max, who, sinks, cfg, s.metrics());
     }
 
     /**
