@@ -1,5 +1,6 @@
 package dev.secrets;
 
+import dev.secrets.internal.EndpointFields;
 import dev.secrets.spi.DatabaseDialect;
 import java.util.Map;
 import java.util.Objects;
@@ -11,6 +12,10 @@ import java.util.Optional;
  * {@code engine}, {@code host}, {@code port} and {@code dbname} fields. The one reading of a
  * database secret, shared by the {@code jdbc:secrets:} driver, the HikariCP credentials provider,
  * the Spring Boot DataSource support and the database rotators.
+ *
+ * <p>{@code host}, {@code port} and {@code dbname} are checked when read (a host name or IP
+ * address, a port number, a database name without URL syntax), so that no field can add
+ * parameters or settings to a JDBC URL built from them.
  *
  * <p>Immutable and thread-safe. {@link #toString()} never shows the password.
  */
@@ -88,6 +93,11 @@ public final class DatabaseCredentials {
             String field = user == null ? names.username() : names.password();
             throw new InvalidSecretException("secret '" + version.secretId() + "' (version " + version.versionId() + ") has no '"
                     + field + "' field; it has " + f.keySet() + " (choose the field with " + names.settingOf(field) + ")");
+        }
+        // Checked on use too: a generic key/value secret, or one written before the checks, must not inject into a URL.
+        String problem = EndpointFields.problem(f.get(HOST), f.get(PORT), f.get(DBNAME));
+        if (problem != null) {
+            throw new InvalidSecretException("secret '" + version.secretId() + "' (version " + version.versionId() + "): " + problem);
         }
         return new DatabaseCredentials(user, password, version.versionId(), f.get(ENGINE), f.get(HOST), f.get(PORT), f.get(DBNAME));
     }

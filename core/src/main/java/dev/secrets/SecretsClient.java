@@ -4,7 +4,9 @@ import dev.secrets.internal.EngineAssembly;
 import dev.secrets.internal.SecretsEngine;
 import dev.secrets.internal.cache.RefreshScheduler;
 import dev.secrets.internal.crypto.RootKey;
+import dev.secrets.internal.read.BatchReader;
 import dev.secrets.internal.rotation.RotationEngine;
+import dev.secrets.internal.store.RecordLog;
 import dev.secrets.spi.AuditSink;
 import dev.secrets.spi.ObjectStore;
 import dev.secrets.spi.Rotator;
@@ -39,10 +41,12 @@ import java.util.function.LongSupplier;
 public final class SecretsClient implements AutoCloseable {
     private final SecretsEngine engine;
     private final RotationEngine rotations;
+    private final BatchReader batch;
 
     private SecretsClient(SecretsEngine engine, List<Rotator> rotators) {
         this.engine = engine;
         this.rotations = new RotationEngine(engine, rotators, RotationEngine.DEFAULT_LEASE);
+        this.batch = new BatchReader(engine.store(), new RecordLog(engine.store(), engine.random()), engine::readListed);
     }
 
     /** A builder; see {@link Builder}. */
@@ -84,6 +88,29 @@ public final class SecretsClient implements AutoCloseable {
         return engine.get(GetSecretValueRequest.of(id).bypassingCache());
     }
 
+    /**
+     * The {@code CURRENT} values of several secrets, read from the store (refreshing the cache) with one
+     * listing of the store where it can (see {@code docs/architecture.md}), as AWS {@code BatchGetSecretValue}:
+     * a partial result, with one {@link BatchGetError} naming each secret that could not be read
+     * (missing, scheduled for deletion, tampered, without its master key, or an invalid ID). Each read is
+     * audited as a single read is. Duplicate IDs are read once; the values come in ID order.
+     */
+    public BatchGetResult getSecretValues(Collection<String> ids) {
+        return batch.read(List.copyOf(ids));
+    }
+
+    /**
+     * The {@code CURRENT} values of one page of the secrets that {@code filter} lists (its prefix, tags,
+     * filters, sort and page size), with the token of the next page; see {@link #getSecretValues(Collection)}.
+     */
+    public BatchGetResult getSecretValues(ListSecretsRequest filter) {
+        Page<SecretDescription> page = engine.list(filter);
+        List<String> ids = page.items().stream().map(d -> d.id().value()).toList();
+        // The batch comes in ID order; a sorted listing keeps its own.
+        BatchGetResult r = filter.sort() != null ? batch.readInOrder(ids) : batch.read(ids);
+        return r.withNextToken(page.nextToken());
+    }
+
     /** Everything about a secret except its values. Works without the secret's master key. */
     public SecretDescription describeSecret(String id) {
         return engine.describe(id);
@@ -109,6 +136,20 @@ public final class SecretsClient implements AutoCloseable {
     /** Writes a new version; see {@link PutSecretValueRequest} for the labels it gets. Returns the version ID. */
     public String putSecretValue(PutSecretValueRequest request) {
         return engine.put(request);
+    }
+
+    /**
+     * Destroys the value of one version, for a value that leaked: its data key and ciphertext are removed
+     * from the record and every older generation of the record is deleted from the store, so the
+     * ciphertext is gone; the version stays listed (see {@link VersionDescription#destroyed()}) without
+     * labels, and reading it gives {@link VersionDestroyedException}. The other versions are untouched.
+     * Idempotent. (A client that read the version before keeps it in its cache until it is closed.)
+     *
+     * @throws SecretNotFoundException when the secret or the version does not exist
+     * @throws InvalidSecretException when the version is {@code CURRENT}: write a new value first
+     */
+    public void destroySecretVersion(String id, String versionId) {
+        engine.destroyVersion(id, versionId);
     }
 
     /** Writes a new {@code CURRENT} version; the old one becomes {@code PREVIOUS}. Returns the version ID. */
@@ -318,6 +359,7 @@ public final class SecretsClient implements AutoCloseable {
         private SecureRandom random;
         private Duration cacheTtl;
         private Integer cacheMaxSize;
+        private Integer maxVersions;
         private String principal;
         private final List<AuditSink> auditSinks = new ArrayList<>();
         private Boolean auditFailClosed;
@@ -391,6 +433,15 @@ public final class SecretsClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Most versions a secret keeps, 2 to 100 (default {@code secrets.versions.max}, else 100); a write
+         * beyond it removes the oldest versions without labels.
+         */
+        public Builder maxVersions(int max) {
+            this.maxVersions = max;
+            return this;
+        }
+
         /** Recorded as the principal of every audit event of this client. */
         public Builder principal(String principal) {
             this.principal = principal;
@@ -444,8 +495,8 @@ public final class SecretsClient implements AutoCloseable {
          */
         public SecretsClient build() {
             return new SecretsClient(EngineAssembly.engine(new EngineAssembly.Settings(config, storeUri, objectStore,
-                    new LinkedHashMap<>(keyUris), new LinkedHashMap<>(keyBytes), clock, ticker, random, cacheTtl, cacheMaxSize, principal,
-                    List.copyOf(auditSinks), auditFailClosed, metrics, environment, refreshScheduler)), List.copyOf(rotators));
+                    new LinkedHashMap<>(keyUris), new LinkedHashMap<>(keyBytes), clock, ticker, random, cacheTtl, cacheMaxSize, maxVersions,
+                    principal, List.copyOf(auditSinks), auditFailClosed, metrics, environment, refreshScheduler)), List.copyOf(rotators));
         }
 
         /**

@@ -61,10 +61,18 @@ public final class SecretsConfig {
      * {@code false} when SLF4J is the only sink.
      */
     public static final String AUDIT_FAIL_CLOSED = "secrets.audit.fail-closed";
+    /**
+     * How often the counts of reads served from the cache are written to the audit sinks as
+     * {@code secret.read.cached} events (default {@code 1s}); at a crash, at most this interval's
+     * counts are lost. A clean {@code close()} writes what is left.
+     */
+    public static final String AUDIT_CACHED_READS_INTERVAL = "secrets.audit.cached-reads.interval";
     /** Name recorded as the principal of audit events. */
     public static final String PRINCIPAL = "secrets.principal";
     /** Path of a properties file in the chain. */
     public static final String CONFIG_FILE = "secrets.config";
+    /** Most versions a secret keeps (2 to 100, default 100); the oldest versions without labels go first. */
+    public static final String VERSIONS_MAX = "secrets.versions.max";
 
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 

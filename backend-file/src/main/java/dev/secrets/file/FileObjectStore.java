@@ -4,24 +4,32 @@ import dev.secrets.ConfigurationException;
 import dev.secrets.StoreUnavailableException;
 import dev.secrets.spi.ListPage;
 import dev.secrets.spi.ObjectStore;
+import dev.secrets.spi.RefusedObjectException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 
 /**
@@ -36,6 +44,12 @@ import java.util.stream.Stream;
  * {@value #MAX_SEGMENT} characters is split into chunks, each but the last ending in {@code ^}
  * (a character keys never contain), so file names stay under the 255-byte limit.
  *
+ * <p>Whoever can write to the directory must not be able to hang or exhaust a reader: {@link #get}
+ * reads only regular files, opened without following a symbolic link, of at most
+ * {@link #MAX_OBJECT_BYTES}; a listing does not descend into a linked directory. An existing root
+ * that every user can write to, or that belongs to another user than this process's (root aside),
+ * is refused on open.
+ *
  * <p>Thread-safe.
  */
 public final class FileObjectStore implements ObjectStore {
@@ -45,6 +59,21 @@ public final class FileObjectStore implements ObjectStore {
     private static final Set<PosixFilePermission> DIR_PERMS = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> FILE_PERMS = PosixFilePermissions.fromString("rw-------");
 
+    /**
+     * The durable steps of a write, in order, at which a test's fault hook may stop the process:
+     * {@link #putIfAbsent}'s data file forced to disk, its link to the final name, the directory
+     * forced (the object, e.g. a record-log entry, is now durable), then {@link #delete} of an object
+     * (e.g. the older generation a record-log entry supersedes).
+     */
+    enum Step { DATA_FILE_WRITTEN, LINKED, DIRECTORY_SYNCED, DELETED }
+
+    /**
+     * Called at each {@link Step} with the key written, when set. Package-private and unset in
+     * production: only tests of this package (crash tests run in child JVMs) set it, to stop a write
+     * at an exact step and prove the write path's ordering.
+     */
+    static volatile BiConsumer<Step, String> faultHook;
+
     private final Path root;
     private final boolean posix;
 
@@ -53,6 +82,31 @@ public final class FileObjectStore implements ObjectStore {
         this.posix = root.getFileSystem().supportedFileAttributeViews().contains("posix");
         if (Files.exists(this.root) && !Files.isDirectory(this.root)) {
             throw new ConfigurationException("store path " + this.root + " exists and is not a directory");
+        }
+        if (posix && Files.isDirectory(this.root)) {
+            checkRootAccess(this.root);
+        }
+    }
+
+    /**
+     * Refuses a store root that another local user could write to: writable by others, or owned by
+     * a user other than this process's (or root). Such a user could replace, delete or plant records.
+     */
+    private static void checkRootAccess(Path root) {
+        try {
+            PosixFileAttributes a = Files.readAttributes(root, PosixFileAttributes.class);
+            if (a.permissions().contains(PosixFilePermission.OTHERS_WRITE)) {
+                throw new ConfigurationException("store directory " + root + " can be written by every user of the machine; run chmod o-w "
+                        + root + " (or chmod 700)");
+            }
+            String owner = a.owner().getName();
+            String me = System.getProperty("user.name");
+            if (me != null && !owner.equals(me) && !owner.equals("root")) {
+                throw new ConfigurationException("store directory " + root + " belongs to user " + owner + ", not to " + me
+                        + " who runs this process; another user must not control the store");
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // Attributes cannot be read here: the first real access reports the problem.
         }
     }
 
@@ -92,13 +146,43 @@ public final class FileObjectStore implements ObjectStore {
 
     @Override
     public Optional<byte[]> get(String key) {
+        Path p = path(key);
         try {
-            return Optional.of(Files.readAllBytes(path(key)));
+            // Never follow a link planted in the store (to /dev/zero, a FIFO, another user's file):
+            // the object must be a regular file, opened with O_NOFOLLOW, and at most MAX_OBJECT_BYTES.
+            BasicFileAttributes attrs = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!attrs.isRegularFile()) {
+                throw refused(key, attrs.isSymbolicLink() ? "is a symbolic link; the file store follows no links"
+                        : "is not a regular file");
+            }
+            try (SeekableByteChannel ch = Files.newByteChannel(p, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
+                long size = ch.size();
+                if (size > MAX_OBJECT_BYTES) {
+                    throw refused(key, "is " + size + " bytes, more than the " + MAX_OBJECT_BYTES + " an object may have");
+                }
+                ByteBuffer buf = ByteBuffer.allocate((int) size + 1);
+                while (buf.hasRemaining() && ch.read(buf) >= 0) {
+                    // read until the end, or one byte past the size seen (the file grew: refused below)
+                }
+                if (!buf.hasRemaining()) {
+                    throw refused(key, "grew while it was read");
+                }
+                return Optional.of(Arrays.copyOf(buf.array(), buf.position()));
+            }
         } catch (NoSuchFileException e) {
             return Optional.empty();
+        } catch (FileSystemException e) {
+            if (Files.isSymbolicLink(p)) {
+                throw refused(key, "is a symbolic link; the file store follows no links");
+            }
+            throw unavailable("read " + key, e);
         } catch (IOException e) {
             throw unavailable("read " + key, e);
         }
+    }
+
+    private RefusedObjectException refused(String key, String why) {
+        return new RefusedObjectException("file store " + root + ": object " + key + " " + why + "; it is not read");
     }
 
     @Override
@@ -119,8 +203,10 @@ public final class FileObjectStore implements ObjectStore {
                     }
                     ch.force(true);
                 }
+                reached(Step.DATA_FILE_WRITTEN, key);
                 try {
                     Files.createLink(target, tmp);
+                    reached(Step.LINKED, key);
                 } catch (FileAlreadyExistsException e) {
                     return false;
                 } finally {
@@ -128,6 +214,7 @@ public final class FileObjectStore implements ObjectStore {
                     tmp = null;
                 }
                 forceDirectory(dir);
+                reached(Step.DIRECTORY_SYNCED, key);
                 return true;
             } catch (NoSuchFileException e) {
                 // The directory was removed by a concurrent delete of its last entry: create it again.
@@ -153,6 +240,7 @@ public final class FileObjectStore implements ObjectStore {
         Path p = path(key);
         try {
             if (Files.deleteIfExists(p)) {
+                reached(Step.DELETED, key);
                 // Remove directories left empty, up to the root; a concurrent writer re-creates them.
                 Path dir = p.getParent();
                 while (dir != null && !dir.equals(root)) {
@@ -217,7 +305,7 @@ public final class FileObjectStore implements ObjectStore {
                 key = key + "^";
             }
             String keyText = key.replace("^", "");
-            if (Files.isDirectory(p)) {
+            if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                 String asDir = continued ? keyText : keyText + "/";
                 if (asDir.startsWith(prefix) || prefix.startsWith(asDir)) {
                     walk(p, key, prefix, out);
@@ -225,6 +313,13 @@ public final class FileObjectStore implements ObjectStore {
             } else if (keyText.startsWith(prefix)) {
                 out.add(keyText);
             }
+        }
+    }
+
+    private static void reached(Step step, String key) {
+        BiConsumer<Step, String> hook = faultHook;
+        if (hook != null) {
+            hook.accept(step, key);
         }
     }
 

@@ -88,11 +88,14 @@ class AuditFailClosedTest {
             breakTheLog();
             Map<String, String> before = snapshot();
 
-            assertThatThrownBy(() -> client.getSecretValue("app/db")).isInstanceOf(AuditFailedException.class)
+            assertThatThrownBy(() -> client.refresh("app/db")).isInstanceOf(AuditFailedException.class)
                     .hasMessageContaining("no audit sink could record 'secret.read' of secret 'app/db'")
                     .hasMessageContaining(SecretsConfig.AUDIT_FAIL_CLOSED)
                     .hasMessageContaining(log.toString());
-            refused(() -> client.refresh("app/db"));
+            // The value is cached, but once the log is known to be broken a cached read takes the
+            // store path too, whose audit refuses it (cached reads are audited in the background).
+            assertThatThrownBy(() -> client.getSecretValue("app/db")).isInstanceOf(AuditFailedException.class)
+                    .hasMessageContaining("no audit sink could record 'secret.read' of secret 'app/db'");
             refused(() -> client.getSecretValue(GetSecretValueRequest.of("app/db").withVersionId("v1")));
             assertThatThrownBy(() -> client.putSecretValue("app/db", SecretValue.ofText("n3w")))
                     .isInstanceOf(AuditFailedException.class).hasMessageContaining("nothing was written");
@@ -135,8 +138,9 @@ class AuditFailClosedTest {
 
             client.putSecretValue("app/db", SecretValue.ofText("n3w"));
             assertThat(client.getSecretValue("app/db").text()).isEqualTo("n3w");
-            assertThat(dropped).hasValue(2);
+            assertThat(client.getSecretValue("app/db").text()).isEqualTo("n3w"); // cached: its count is dropped at the latest at close
         }
+        assertThat(dropped).hasValue(3);
     }
 
     @Test

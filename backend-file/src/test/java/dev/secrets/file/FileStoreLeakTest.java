@@ -13,6 +13,7 @@ import dev.secrets.SecretVersion;
 import dev.secrets.SecretsClient;
 import dev.secrets.SecretsConfig;
 import dev.secrets.spi.AuditEvent;
+import dev.secrets.testing.Canary;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -43,18 +44,21 @@ import org.junit.jupiter.api.io.TempDir;
  * reaches the disk in plaintext.
  */
 class FileStoreLeakTest {
-    private static final String CANARY = "CANARY-4c1f9e27b3";
+    private static final String CANARY = Canary.VALUE;
     private static final byte[] KEY = "leak-test-master-key-0123456789a".getBytes(StandardCharsets.US_ASCII);
 
     @TempDir
     Path dir;
 
     private final List<String> produced = new ArrayList<>();
+    private int expected;
 
+    /** Runs a call that must fail, and keeps everything its exception says for the leak checks. */
     private void expectFailure(Supplier<?> action) {
+        expected++;
+        Object result;
         try {
-            Object result = action.get();
-            produced.add(String.valueOf(result));
+            result = action.get();
         } catch (RuntimeException e) {
             StringWriter w = new StringWriter();
             e.printStackTrace(new PrintWriter(w));
@@ -63,7 +67,11 @@ class FileStoreLeakTest {
                 produced.add(t.toString());
                 produced.add(String.valueOf(t.getMessage()));
             }
+            return;
         }
+        // The result itself is not shown: it may hold the canary.
+        throw new AssertionError("expected failure number " + expected + " did not happen: the call, but it returned a "
+                + (result == null ? "null" : result.getClass().getSimpleName()));
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.secrets.ConfigurationException;
 import dev.secrets.StoreUnavailableException;
 import dev.secrets.spi.ListPage;
 import dev.secrets.spi.ObjectStore;
+import dev.secrets.spi.RefusedObjectException;
 import dev.secrets.spi.StoredObject;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,7 +21,6 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -121,8 +121,25 @@ public final class S3ObjectStore implements ObjectStore {
     public Optional<StoredObject> getWithETag(String key) {
         String objectKey = objectKey(key);
         try {
-            ResponseBytes<GetObjectResponse> r = s3.getObjectAsBytes(b -> b.bucket(location.bucket()).key(objectKey));
-            return Optional.of(new StoredObject(r.asByteArrayUnsafe(), r.response().eTag()));
+            // Read at most MAX_OBJECT_BYTES: whoever can write to the bucket must not exhaust a reader's memory.
+            // A larger object comes back as its size (not thrown: the SDK would retry a failed transformation).
+            Object got = s3.getObject(b -> b.bucket(location.bucket()).key(objectKey), (response, in) -> {
+                Long length = response.contentLength();
+                if (length != null && length > MAX_OBJECT_BYTES) {
+                    in.abort();
+                    return length;
+                }
+                byte[] bytes = in.readNBytes(MAX_OBJECT_BYTES + 1);
+                if (bytes.length > MAX_OBJECT_BYTES) {
+                    in.abort();
+                    return (long) bytes.length;
+                }
+                return new StoredObject(bytes, response.eTag());
+            });
+            if (got instanceof Long size) {
+                throw tooLarge(key, size);
+            }
+            return Optional.of((StoredObject) got);
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (AwsServiceException e) {
@@ -134,6 +151,12 @@ public final class S3ObjectStore implements ObjectStore {
             throw unavailable("read", key, e);
         }
     }
+
+    private RefusedObjectException tooLarge(String key, long size) {
+        return new RefusedObjectException(location() + ": object " + key + " is " + size + " bytes or more, more than the "
+                + MAX_OBJECT_BYTES + " an object may have; it is not read");
+    }
+
 
     @Override
     public boolean putIfAbsent(String key, byte[] bytes) {

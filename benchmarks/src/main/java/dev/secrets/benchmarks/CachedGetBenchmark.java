@@ -27,9 +27,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * A cache hit: {@code client.getSecretValue(id)} of a secret read before, against
  * {@code ConcurrentHashMap.get} of the same {@link SecretVersion} — the floor a cache can reach.
  * Both maps hold the same 100 secrets. {@code oneThread} and {@code twoThreads} read the same
- * secret from one and two threads (the machine has two cores).
+ * secret from one and two threads (the machine has two cores). Variants:
+ * {@code secretsAudited} — the client as production runs it, with the chained audit file on
+ * ({@code secrets.audit.log} in a temporary directory, fsync on, the default 1 s writer interval:
+ * its background writes happen during the measurement); {@code secrets} — the same client without
+ * any audit sink; {@code concurrentHashMap} — the floor.
  *
- * <p>Target: {@code secrets} ≤ 2 × {@code concurrentHashMap}, at 1 and 2 threads.
+ * <p>Targets: {@code secretsAudited} ≤ 2 × {@code concurrentHashMap} and ≤ 1.2 × {@code secrets};
+ * {@code secrets} ≤ 2 × {@code concurrentHashMap}; at 1 and 2 threads.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar CachedGetBenchmark}
  */
@@ -42,9 +47,11 @@ import org.openjdk.jmh.annotations.Warmup;
 public class CachedGetBenchmark {
     private static final int SECRETS = 100;
 
-    /** {@code secrets}: the client's cache; {@code concurrentHashMap}: the baseline. */
-    @Param({"secrets", "concurrentHashMap"})
+    /** {@code secretsAudited}: the client with the audit file; {@code secrets}: without audit; {@code concurrentHashMap}: the floor. */
+    @Param({"secretsAudited", "secrets", "concurrentHashMap"})
     public String variant;
+
+    private java.nio.file.Path auditDir;
 
     private boolean ours;
     private SecretsClient client;
@@ -53,8 +60,13 @@ public class CachedGetBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        ours = variant.equals("secrets");
-        client = Fixtures.client(new MemoryObjectStore());
+        ours = !variant.equals("concurrentHashMap");
+        if (variant.equals("secretsAudited")) {
+            auditDir = Fixtures.tempDir("audit");
+            client = Fixtures.auditedClient(new MemoryObjectStore(), auditDir.resolve("audit.log"));
+        } else {
+            client = Fixtures.client(new MemoryObjectStore());
+        }
         map = new ConcurrentHashMap<>();
         for (int i = 0; i < SECRETS; i++) {
             String name = "bench/app-" + i + "/db";
@@ -72,6 +84,14 @@ public class CachedGetBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         client.close();
+        if (auditDir != null) {
+            dev.secrets.audit.AuditLogVerifier.Result r = dev.secrets.audit.AuditLogVerifier.verify(auditDir.resolve("audit.log"));
+            System.out.printf("%n[teardown] audit log: %s%n", r);
+            Fixtures.deleteTree(auditDir);
+            if (!r.valid()) {
+                throw new IllegalStateException("the audit log does not verify: " + r);
+            }
+        }
     }
 
     @Benchmark

@@ -38,6 +38,14 @@ final class Fixtures {
         return clientBuilder().store(store).build();
     }
 
+    /** A client on {@code store} like {@link #client(ObjectStore)}, with the chained audit file at {@code auditLog} (fsync on). */
+    static SecretsClient auditedClient(ObjectStore store, Path auditLog) {
+        SecretsConfig cfg = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false)
+                .set(SecretsConfig.AUDIT_LOG, auditLog.toString()).build();
+        return SecretsClient.builder().config(cfg).masterKey("default", MASTER_KEY).cacheTtl(Duration.ofHours(1))
+                .cacheMaxSize(1024).principal("bench").store(store).build();
+    }
+
     /** A client on the store at {@code uri}. */
     static SecretsClient client(String uri) {
         return clientBuilder().store(uri).build();

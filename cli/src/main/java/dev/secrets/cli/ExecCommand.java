@@ -2,6 +2,7 @@ package dev.secrets.cli;
 
 import dev.secrets.SecretValue;
 import dev.secrets.SecretsClient;
+import dev.secrets.SecretsConfig;
 import dev.secrets.ValueType;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -20,7 +21,9 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code secrets exec}: runs a command with secrets in its environment. Values go only into the
  * child's environment, never onto a command line; standard streams are the child's own; SIGTERM
- * and SIGINT to this process end the child too; the exit status is the child's.
+ * and SIGINT to this process end the child too; the exit status is the child's. The child never
+ * gets the store's keys: {@link ChildEnvironment} removes every {@code SECRETS_*} variable and every
+ * variable a key URI reads.
  */
 @Command(name = "exec", sortOptions = false, description = {"Run COMMAND with secrets as environment variables:",
         "each field of a key/value secret as PREFIX_FIELD (PREFIX_USERNAME, PREFIX_PASSWORD, …), a text secret as PREFIX.",
@@ -39,7 +42,9 @@ final class ExecCommand extends BaseCommand {
     @Override
     public Integer call() throws InterruptedException {
         Map<String, String> vars = new LinkedHashMap<>();
-        try (SecretsClient c = client()) {
+        SecretsConfig config = root().config();
+        List<String> keyVariables = ChildEnvironment.keyVariables(config);
+        try (SecretsClient c = root().client(config)) {
             for (String[] e : env) {
                 String prefix = e[0];
                 String id = e[1];
@@ -68,6 +73,8 @@ final class ExecCommand extends BaseCommand {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
+        // The child gets the secrets it was given, never what opens the store's keys.
+        ChildEnvironment.scrub(pb.environment(), keyVariables);
         pb.environment().putAll(vars);
         vars.clear();
         // SIGTERM/SIGINT run shutdown hooks: the hook ends the child as well, so nothing is left
@@ -105,6 +112,7 @@ final class ExecCommand extends BaseCommand {
     }
 
     private static void add(Map<String, String> vars, String name, String value, String id) {
+        ChildEnvironment.requirePassable(name, value, id);
         if (vars.put(name, value) != null) {
             throw new CliException("two values map to the environment variable " + name + " (last from secret '" + id
                     + "'); give the secrets different prefixes");

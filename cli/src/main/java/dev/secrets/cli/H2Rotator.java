@@ -36,11 +36,31 @@ public final class H2Rotator implements Rotator {
 
     @Override
     public void validate(Map<String, String> parameters) {
+        safeUrl(parameters);
+        RandomPassword.fromParameters(without(parameters, URL));
+    }
+
+    /**
+     * The {@code url} parameter, if it names a local H2 database and carries no setting. Checked at
+     * configuration and again before every connection (settings may predate the check): a
+     * {@code ;} setting runs code in the runner ({@code INIT=RUNSCRIPT FROM 'http://…'}), and a
+     * remote server ({@code tcp:}, {@code ssl:}) would receive the login.
+     */
+    static String safeUrl(Map<String, String> parameters) {
         String url = parameters.get(URL);
         if (url == null || !url.startsWith("jdbc:h2:")) {
             throw new InvalidSecretException("rotator " + NAME + " needs parameter " + URL + "=jdbc:h2:… (the database, without credentials)");
         }
-        RandomPassword.fromParameters(without(parameters, URL));
+        String rest = url.substring("jdbc:h2:".length()).toLowerCase(java.util.Locale.ROOT);
+        if (url.indexOf(';') >= 0) {
+            throw new InvalidSecretException("parameter " + URL + " of rotator " + NAME + " must not carry settings (';'): settings such as"
+                    + " INIT run code in the process that rotates; give the database only (jdbc:h2:file:PATH or jdbc:h2:mem:NAME)");
+        }
+        if (rest.startsWith("tcp:") || rest.startsWith("ssl:") || url.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidSecretException("parameter " + URL + " of rotator " + NAME + " must name a local database"
+                    + " (jdbc:h2:file:PATH or jdbc:h2:mem:NAME), not a server");
+        }
+        return url;
     }
 
     @Override
@@ -58,7 +78,7 @@ public final class H2Rotator implements Rotator {
     @Override
     public void setSecret(RotationContext context) {
         DatabaseCredentials pending = DatabaseCredentials.from(context.pendingValue().orElseThrow());
-        String url = context.parameters().get(URL);
+        String url = safeUrl(context.parameters());
         String user = user(pending);
         if (canLogIn(url, user, pending.password())) {
             return; // set by an earlier attempt that stopped before recording it
@@ -75,7 +95,7 @@ public final class H2Rotator implements Rotator {
     @Override
     public void testSecret(RotationContext context) {
         DatabaseCredentials pending = DatabaseCredentials.from(context.pendingValue().orElseThrow());
-        if (!canLogIn(context.parameters().get(URL), user(pending), pending.password())) {
+        if (!canLogIn(safeUrl(context.parameters()), user(pending), pending.password())) {
             throw new IllegalStateException("H2 refuses the pending password of user " + user(pending));
         }
     }

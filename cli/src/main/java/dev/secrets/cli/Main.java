@@ -43,6 +43,6 @@ public final class Main {
     }
 
     static int run(String[] args, Io io) {
-        return SecretsCommand.commandLine(io).execute(args);
+        return SecretsCommand.commandLine(io, args).execute(args);
     }
 }

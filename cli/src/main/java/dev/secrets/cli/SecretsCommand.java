@@ -5,6 +5,9 @@ import dev.secrets.InvalidSecretException;
 import dev.secrets.SecretNotFoundException;
 import dev.secrets.SecretsClient;
 import dev.secrets.SecretsConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,13 +23,43 @@ import picocli.CommandLine.ScopeType;
         footer = {"", "Store and key come from --store/--key, else secrets.store/secrets.key as system properties,",
                 "SECRETS_STORE/SECRETS_KEY in the environment, the file named by SECRETS_CONFIG, or secrets.properties.",
                 "", "Example:", "  secrets --store file:./store --key file:./master.key get prod/app-db --field password",
-                "", "Exit status: 0 success, 1 error, 2 wrong usage, 4 secret not found."},
-        subcommands = {InitCommand.class, CreateCommand.class, PutCommand.class, GetCommand.class, DescribeCommand.class,
-                ListCommand.class, VersionsCommand.class, LabelCommand.class, DeleteCommand.class, RestoreCommand.class,
-                PurgeCommand.class, RotationCommand.class, RotateCommand.class, RandomPasswordCommand.class, KeysCommand.class,
-                RewrapCommand.class, AuditCommand.class, ExecCommand.class, DemoCommand.class,
-                CompletionCommand.class, CommandLine.HelpCommand.class})
+                "", "Exit status: 0 success, 1 error, 2 wrong usage, 4 secret not found."})
 final class SecretsCommand implements Runnable {
+    /**
+     * Every command, in the order help lists them. Added to the command line by {@link #commandLine(Io, String[])},
+     * which adds only the one a run names: picocli reads every added command's annotations at start,
+     * which a script calling {@code secrets get} on every run should not pay for twenty commands.
+     */
+    private static final Map<String, Class<?>> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        // Names written out, not read from each class's @Command: reading annotations costs start-up time too.
+        COMMANDS.put("init", InitCommand.class);
+        COMMANDS.put("create", CreateCommand.class);
+        COMMANDS.put("put", PutCommand.class);
+        COMMANDS.put("get", GetCommand.class);
+        COMMANDS.put("describe", DescribeCommand.class);
+        COMMANDS.put("list", ListCommand.class);
+        COMMANDS.put("versions", VersionsCommand.class);
+        COMMANDS.put("label", LabelCommand.class);
+        COMMANDS.put("delete", DeleteCommand.class);
+        COMMANDS.put("restore", RestoreCommand.class);
+        COMMANDS.put("purge", PurgeCommand.class);
+        COMMANDS.put("rotation", RotationCommand.class);
+        COMMANDS.put("rotate", RotateCommand.class);
+        COMMANDS.put("random-password", RandomPasswordCommand.class);
+        COMMANDS.put("keys", KeysCommand.class);
+        COMMANDS.put("rewrap", RewrapCommand.class);
+        COMMANDS.put("audit", AuditCommand.class);
+        COMMANDS.put("exec", ExecCommand.class);
+        COMMANDS.put("demo", DemoCommand.class);
+        COMMANDS.put("completion", CompletionCommand.class);
+        COMMANDS.put("help", CommandLine.HelpCommand.class);
+    }
+
+    /** Commands that need the whole tree: help lists it, completion describes it. */
+    private static final Set<String> WHOLE_TREE = Set.of("help", "completion");
+
     final Io io;
 
     @Option(names = "--store", paramLabel = "URI", scope = ScopeType.INHERIT,
@@ -47,17 +80,50 @@ final class SecretsCommand implements Runnable {
         this.io = io;
     }
 
+    /** The whole command tree. */
     static CommandLine commandLine(Io io) {
+        return commandLine(io, null);
+    }
+
+    /**
+     * The command line for {@code args}: the root and only the command they name when they name
+     * one (after the global options), else every command (help, usage errors, a mistyped command).
+     */
+    static CommandLine commandLine(Io io, String[] args) {
         SecretsCommand root = new SecretsCommand(io);
         CommandLine cl = new CommandLine(root);
+        String only = args == null ? null : commandNamed(args);
+        for (Map.Entry<String, Class<?>> c : COMMANDS.entrySet()) {
+            if (only == null || only.equals(c.getKey())) {
+                cl.addSubcommand(c.getKey(), c.getValue());
+            }
+        }
         cl.setOut(new java.io.PrintWriter(io.out(), true));
         cl.setErr(new java.io.PrintWriter(io.err(), true));
         cl.setParameterExceptionHandler(SecretsCommand::usageError);
         cl.setExecutionExceptionHandler((e, line, parsed) -> root.error(e, line));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         // exec: everything from COMMAND on is the command's own, options included.
-        cl.getSubcommands().get("exec").setStopAtPositional(true);
+        CommandLine exec = cl.getSubcommands().get("exec");
+        if (exec != null) {
+            exec.setStopAtPositional(true);
+        }
         return cl;
+    }
+
+    /** The command {@code args} name after the global options, or null when they name none or need the whole tree. */
+    static String commandNamed(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--store") || a.equals("--key")) {
+                i++; // its value
+            } else if (a.startsWith("--store=") || a.startsWith("--key=") || a.equals("--debug")) {
+                continue;
+            } else {
+                return COMMANDS.containsKey(a) && !WHOLE_TREE.contains(a) ? a : null;
+            }
+        }
+        return null;
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.secrets.SecretKind;
 import dev.secrets.SecretValue;
 import java.io.Console;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -57,6 +58,10 @@ final class ValueInput {
     /** The value, for a secret of {@code kind}, reading standard input when no option gives one. */
     SecretValue read(SecretKind kind, Io io, String secretId) {
         check();
+        if (text != null || json != null) {
+            io.err().println("secrets: warning: " + (text != null ? "--value" : "--json") + " puts the value on the command line,"
+                    + " where shell history and the process list show it; prefer --file or standard input");
+        }
         if (text != null) {
             return kind.isDatabase() ? SecretValue.ofJson(text) : SecretValue.ofText(text);
         }
@@ -65,8 +70,8 @@ final class ValueInput {
         }
         byte[] bytes;
         if (file != null && !file.equals("-")) {
-            try {
-                bytes = Files.readAllBytes(Path.of(file));
+            try (InputStream in = Files.newInputStream(Path.of(file))) {
+                bytes = readLimited(in, file);
             } catch (NoSuchFileException e) {
                 throw new CliException("no such file: " + file);
             } catch (IOException e) {
@@ -81,12 +86,25 @@ final class ValueInput {
             return decode(kind, new String(typed).getBytes(StandardCharsets.UTF_8));
         } else {
             try {
-                bytes = io.in().readAllBytes();
+                bytes = readLimited(io.in(), "standard input");
             } catch (IOException e) {
                 throw new CliException("cannot read standard input: " + e.getClass().getSimpleName(), e);
             }
         }
         return decode(kind, bytes);
+    }
+
+    /**
+     * Reads at most a value's limit (plus the newline that may end it) and stops there: a value
+     * piped from an endless or huge source is refused without reading it all.
+     */
+    private static byte[] readLimited(InputStream in, String what) throws IOException {
+        byte[] bytes = in.readNBytes(SecretValue.MAX_BYTES + 3);
+        if (bytes.length > SecretValue.MAX_BYTES + 2) {
+            throw new InvalidSecretException("the value in " + what + " is larger than " + SecretValue.MAX_BYTES
+                    + " bytes, the most a value may have; nothing was read past that and nothing was written");
+        }
+        return bytes;
     }
 
     private SecretValue decode(SecretKind kind, byte[] bytes) {

@@ -2,11 +2,23 @@ package dev.secrets.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
+import dev.secrets.GetSecretValueRequest;
+import dev.secrets.SecretsClient;
+import dev.secrets.SecretsConfig;
+import dev.secrets.VersionDescription;
+import dev.secrets.audit.AuditLogVerifier;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,7 +68,36 @@ class DemoCommandIT {
         }
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(run.resolve("master.key")))).isEqualTo("rw-------");
         assertThat(CliProcess.files(run.resolve("store"))).isNotEmpty();
-        assertNoPasswordOnDisk(run.resolve("store"));
+
+        // The demo's "hash chain verified" checked by the verifier itself, on the file it names.
+        Matcher trail = Pattern.compile("10\\. the audit trail in (\\S+) \\((\\d+) entries").matcher(stdout);
+        assertThat(trail.find()).isTrue();
+        Path auditLog = cwd.resolve(trail.group(1)).normalize();
+        AuditLogVerifier.Result verified = AuditLogVerifier.verify(auditLog);
+        assertThat(verified.valid()).as(verified.toString()).isTrue();
+        assertThat(verified.entries()).isEqualTo(Long.parseLong(trail.group(2))).isGreaterThanOrEqualTo(5);
+
+        // Every password the demo stored (the first and the rotated one), read back from its store, is nowhere on
+        // disk but in the store's encrypted records, nor in what the demo printed: in plain text, base64 or hex.
+        List<String> passwords = new ArrayList<>();
+        try (SecretsClient client = SecretsClient.builder()
+                .config(SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build())
+                .store("file:" + run.resolve("store")).masterKey("default", "file:" + run.resolve("master.key")).build()) {
+            for (VersionDescription v : client.describeSecret("demo/orders-db").versions()) {
+                passwords.add(client.getSecretValue(GetSecretValueRequest.of("demo/orders-db").withVersionId(v.versionId())).field("password"));
+            }
+        }
+        assertThat(passwords).hasSize(2).doesNotHaveDuplicates().allSatisfy(pw -> assertThat(pw).hasSizeGreaterThanOrEqualTo(8));
+        List<Path> files = CliProcess.files(cwd);
+        assertThat(files).contains(auditLog);
+        for (String pw : passwords) {
+            for (String form : forms(pw)) {
+                assertThat(stdout + stderr).as("demo output").doesNotContain(form);
+                for (Path f : files) {
+                    assertThat(Files.readString(f, StandardCharsets.ISO_8859_1)).as("%s", cwd.relativize(f)).doesNotContain(form);
+                }
+            }
+        }
 
         // The store the demo left is a real one: the CLI reads it.
         CliProcess cli = new CliProcess(cwd).env("SECRETS_STORE", "file:" + run.resolve("store")).env("SECRETS_KEY", "file:" + run.resolve("master.key"));
@@ -65,9 +106,15 @@ class DemoCommandIT {
         assertThat(versions.out()).contains("\"CURRENT\"").contains("\"PREVIOUS\"");
     }
 
-    private static void assertNoPasswordOnDisk(Path store) throws IOException {
-        for (Path f : CliProcess.files(store)) {
-            assertThat(Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("\"password\"");
+    /** {@code value} in plain text, hex, and the part of its base64 that does not depend on the bytes around it, at each alignment. */
+    private static List<String> forms(String value) {
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        List<String> out = new ArrayList<>(List.of(value, HexFormat.of().formatHex(bytes), HexFormat.of().withUpperCase().formatHex(bytes)));
+        for (int shift = 0; shift < 3; shift++) {
+            byte[] shifted = new byte[shift + bytes.length];
+            System.arraycopy(bytes, 0, shifted, shift, bytes.length);
+            out.add(Base64.getEncoder().encodeToString(shifted).substring((shift * 8 + 5) / 6, shifted.length / 3 * 4));
         }
+        return out;
     }
 }

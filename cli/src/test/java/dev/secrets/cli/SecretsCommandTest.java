@@ -62,6 +62,24 @@ class SecretsCommandTest {
     }
 
     @Test
+    void aRunNamingACommand_buildsOnlyThatCommand_andHelpOrAnUnknownCommandBuildsThemAll() {
+        Io io = new Io(System.in, System.out, System.err, Map.of(), false);
+        assertThat(SecretsCommand.commandLine(io, new String[] {"--store", "file:x", "--debug", "get", "a/b"}).getSubcommands())
+                .containsOnlyKeys("get");
+        assertThat(SecretsCommand.commandNamed(new String[] {"--key=file:k", "exec", "--", "env"})).isEqualTo("exec");
+        assertThat(SecretsCommand.commandLine(io, new String[] {"help", "get"}).getSubcommands()).containsKeys("get", "put", "demo");
+        assertThat(SecretsCommand.commandNamed(new String[] {"completion"})).isNull();
+        assertThat(SecretsCommand.commandNamed(new String[] {"--help"})).isNull();
+        assertThat(SecretsCommand.commandNamed(new String[] {"gte", "a/b"})).isNull();
+        assertThat(run("--help").out()).contains("get", "put", "rotation", "demo", "completion");
+        Run typo = run("gte", "a/b");
+        assertThat(typo.status()).isEqualTo(Main.USAGE);
+        assertThat(typo.err()).contains("'gte'");
+        SecretsCommand.commandLine(io).getSubcommands().forEach((name, sub) ->
+                assertThat(sub.getCommandSpec().name()).as("the name a run is matched by is the command's own").isEqualTo(name));
+    }
+
+    @Test
     void noCommand_isWrongUsage() {
         Run r = run();
         assertThat(r.status()).isEqualTo(Main.USAGE);

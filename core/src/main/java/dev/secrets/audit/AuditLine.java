@@ -42,6 +42,7 @@ final class AuditLine {
         field(b, "outcome", event.outcome());
         field(b, "errorClass", event.errorClass());
         field(b, "principal", event.principal());
+        counted(b, event);
         b.append(PREV_INFIX).append(prev).append('"');
         String hash = sha256(b);
         return b.append(HASH_INFIX).append(hash).append("\"}").toString();
@@ -59,6 +60,7 @@ final class AuditLine {
         field(b, "outcome", event.outcome());
         field(b, "errorClass", event.errorClass());
         field(b, "principal", event.principal());
+        counted(b, event);
         if (b.length() > 1) {
             b.deleteCharAt(1); // the comma before the first field
         }
@@ -68,6 +70,16 @@ final class AuditLine {
     /** The hash of a line made by {@link #format}. */
     static String hashOf(String line) {
         return line.substring(line.length() - 66, line.length() - 2);
+    }
+
+    /** {@code first} and {@code count} of an event standing for several operations; nothing for the others, whose lines stay as they were. */
+    private static void counted(StringBuilder b, AuditEvent event) {
+        if (event.first() != null) {
+            field(b, "first", event.first().toString());
+        }
+        if (event.first() != null || event.count() != 1) {
+            b.append(",\"count\":").append(event.count());
+        }
     }
 
     private static void field(StringBuilder b, String name, String value) {

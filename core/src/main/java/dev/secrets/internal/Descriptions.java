@@ -23,7 +23,7 @@ final class Descriptions {
         List<VersionDescription> versions = new ArrayList<>();
         for (int i = r.versions.size() - 1; i >= 0; i--) {
             VersionEntry v = r.versions.get(i);
-            versions.add(new VersionDescription(v.id, v.labelSet(), Instant.parse(v.created), v.keyVersion));
+            versions.add(new VersionDescription(v.id, v.labelSet(), Instant.parse(v.created), v.keyVersion, instant(v.destroyed)));
         }
         RotationDescription rot = null;
         RotationState s = r.rotation;

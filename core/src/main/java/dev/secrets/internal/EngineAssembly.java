@@ -5,6 +5,7 @@ import dev.secrets.SecretsConfig;
 import dev.secrets.internal.audit.AuditDispatcher;
 import dev.secrets.internal.cache.RefreshScheduler;
 import dev.secrets.internal.crypto.RootKey;
+import dev.secrets.internal.record.VersionHygiene;
 import dev.secrets.spi.AuditSink;
 import dev.secrets.spi.ObjectStore;
 import dev.secrets.spi.ObjectStoreProvider;
@@ -39,7 +40,7 @@ public final class EngineAssembly {
      */
     public record Settings(SecretsConfig config, String storeUri, ObjectStore objectStore, Map<String, String> keyUris,
                            Map<String, byte[]> keyBytes, Clock clock, LongSupplier ticker, SecureRandom random, Duration cacheTtl,
-                           Integer cacheMaxSize, String principal, List<AuditSink> auditSinks, Boolean auditFailClosed,
+                           Integer cacheMaxSize, Integer maxVersions, String principal, List<AuditSink> auditSinks, Boolean auditFailClosed,
                            SecretsMetrics metrics, Function<String, String> environment, RefreshScheduler refreshScheduler) {
     }
 
@@ -50,7 +51,11 @@ public final class EngineAssembly {
      */
     public static SecretsEngine engine(Settings s) {
         SecretsConfig cfg = s.config() != null ? s.config() : SecretsConfig.load();
-        // Before the store is opened: a bad audit setting then leaves nothing to close.
+        if (s.maxVersions() != null) {
+            cfg = cfg.with(Map.of(SecretsConfig.VERSIONS_MAX, s.maxVersions().toString()));
+        }
+        // Before the store is opened: a bad audit or versions setting then leaves nothing to close.
+        VersionHygiene.maxVersions(cfg);
         List<AuditSink> sinks = AuditDispatcher.forClient(s.auditSinks(), s.auditFailClosed(), cfg, s.metrics());
         ObjectStore store = s.objectStore();
         if (store == null) {

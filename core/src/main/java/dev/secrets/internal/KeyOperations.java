@@ -2,6 +2,7 @@ package dev.secrets.internal;
 
 import dev.secrets.SecretDescription;
 import dev.secrets.SecretId;
+import dev.secrets.SecretTamperedException;
 import dev.secrets.internal.audit.Auditor;
 import dev.secrets.internal.cache.SecretCache;
 import dev.secrets.internal.crypto.Keyring;
@@ -9,6 +10,7 @@ import dev.secrets.internal.keys.KeyringStore;
 import dev.secrets.internal.record.VersionEntry;
 import dev.secrets.internal.repository.SecretRepository;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
 
@@ -67,6 +69,7 @@ final class KeyOperations {
             return 0;
         }
         List<SecretDescription> all = catalog.allSecrets(true);
+        List<String> damaged = new ArrayList<>();
         int done = 0;
         int rewrapped = 0;
         for (SecretDescription d : all) {
@@ -74,18 +77,29 @@ final class KeyOperations {
                 int n;
                 try {
                     n = rewrapOne(d.id(), storeId, keyName);
+                } catch (SecretTamperedException e) {
+                    // One damaged secret must not stop the re-wrap of every other: reported at the end.
+                    audit.record("key.rewrap", d.id().value(), null, keyName, e);
+                    damaged.add(d.id().value());
+                    n = -1;
                 } catch (RuntimeException e) {
                     audit.record("key.rewrap", d.id().value(), null, keyName, e);
                     throw e;
                 }
-                rewrapped += n;
-                // Outside the try: a refused success event is not also recorded as a failure of this secret's re-wrap.
-                audit.record("key.rewrap", d.id().value(), null, keyName, null);
+                if (n >= 0) {
+                    rewrapped += n;
+                    // Outside the try: a refused success event is not also recorded as a failure of this secret's re-wrap.
+                    audit.record("key.rewrap", d.id().value(), null, keyName, null);
+                }
             }
             done++;
             if (progress != null) {
                 progress.accept(done, all.size());
             }
+        }
+        if (!damaged.isEmpty()) {
+            throw new SecretTamperedException("re-wrapped " + rewrapped + " data keys under master key '" + keyName
+                    + "'; these secrets are damaged or were altered and were left as they are: " + String.join(", ", damaged));
         }
         return rewrapped;
     }
@@ -102,7 +116,7 @@ final class KeyOperations {
             Keyring.Version to = fresh.primary();
             count[0] = 0;
             for (VersionEntry v : r.versions) {
-                if (v.keyVersion != to.number()) {
+                if (v.keyVersion != to.number() && v.destroyed == null) {
                     Keyring.Version from = repository.keyVersion(storeId, keyName, v.keyVersion, r.id);
                     repository.rewrap(v, storeId, r.id, from, to, " of its data key during re-wrap");
                     count[0]++;
@@ -128,6 +142,9 @@ final class KeyOperations {
                     return null;
                 }
                 for (VersionEntry v : r.versions) {
+                    if (v.destroyed != null) {
+                        continue;
+                    }
                     Keyring.Version from = repository.keyVersion(storeId, r.keyName, v.keyVersion, r.id);
                     repository.rewrap(v, storeId, r.id, from, target.primary(), "");
                 }

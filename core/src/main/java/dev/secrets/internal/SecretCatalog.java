@@ -8,6 +8,7 @@ import dev.secrets.SecretDescription;
 import dev.secrets.SecretId;
 import dev.secrets.SecretTamperedException;
 import dev.secrets.internal.audit.Auditor;
+import dev.secrets.internal.read.SortedListing;
 import dev.secrets.internal.record.SecretRecord;
 import dev.secrets.internal.repository.RecordListing;
 import dev.secrets.internal.repository.SecretRepository;
@@ -48,7 +49,8 @@ final class SecretCatalog {
     }
 
     Page<SecretDescription> list(ListSecretsRequest req) {
-        return audit.audited("secret.list", null, null, () -> page(req, false));
+        return audit.audited("secret.list", null, null,
+                () -> req.sort() == null ? page(req, false) : SortedListing.page(req, r -> page(r, false)));
     }
 
     /** One page, not audited: for walks over the store (purge, re-wrap, rotation status). */

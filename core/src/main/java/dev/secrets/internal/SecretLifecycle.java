@@ -5,6 +5,7 @@ import dev.secrets.MissingMasterKeyException;
 import dev.secrets.SecretDescription;
 import dev.secrets.SecretId;
 import dev.secrets.SecretNotFoundException;
+import dev.secrets.SecretTamperedException;
 import dev.secrets.internal.audit.Auditor;
 import dev.secrets.internal.cache.SecretCache;
 import dev.secrets.internal.record.SecretRecord;
@@ -123,8 +124,9 @@ final class SecretLifecycle {
                     cache.invalidate(d.id().value());
                     audit.record("secret.purge", d.id().value(), null, null);
                     purged++;
-                } catch (MissingMasterKeyException e) {
-                    audit.record("secret.purge", d.id().value(), null, e); // another team's secret: theirs to purge
+                } catch (MissingMasterKeyException | SecretTamperedException e) {
+                    // Another team's secret (theirs to purge), or a damaged one: the others are purged all the same.
+                    audit.record("secret.purge", d.id().value(), null, e);
                 }
             }
         }

@@ -2,12 +2,15 @@ package dev.secrets.internal;
 
 import dev.secrets.GetSecretValueRequest;
 import dev.secrets.SecretId;
+import dev.secrets.SecretTamperedException;
 import dev.secrets.SecretVersion;
 import dev.secrets.StoreUnavailableException;
 import dev.secrets.internal.audit.Auditor;
 import dev.secrets.internal.cache.SecretCache;
+import dev.secrets.internal.record.RecordCodec;
 import dev.secrets.internal.repository.SecretRepository;
 import dev.secrets.internal.store.AccessTracker;
+import dev.secrets.internal.store.RecordLog;
 import dev.secrets.spi.SecretsMetrics;
 
 /**
@@ -38,10 +41,8 @@ final class SecretReads {
             return meteredGetCurrent(id);
         }
         SecretCache.Entry e = cache.current(id);
-        if (e != null && cache.isFresh(e, cache.now())) {
-            if (audit.enabled()) {
-                audit.record("secret.read", id, e.version().versionId(), null);
-            }
+        long now = cache.now();
+        if (e != null && cache.isFresh(e, now) && e.countHit(now)) {
             return e.version();
         }
         return load(GetSecretValueRequest.of(id), e);
@@ -50,13 +51,10 @@ final class SecretReads {
     private SecretVersion meteredGetCurrent(String id) {
         long t0 = cache.now();
         SecretCache.Entry e = cache.current(id);
-        boolean hit = e != null && cache.isFresh(e, t0);
+        boolean hit = e != null && cache.isFresh(e, t0) && e.countHit(t0);
         try {
             SecretVersion v;
             if (hit) {
-                if (audit.enabled()) {
-                    audit.record("secret.read", id, e.version().versionId(), null);
-                }
                 v = e.version();
             } else {
                 v = load(GetSecretValueRequest.of(id), e);
@@ -94,11 +92,9 @@ final class SecretReads {
             return load(req, null);
         }
         SecretCache.Entry e = req.bypassCache() ? null : cache.other(req);
-        if (e != null && cache.isServable(req, e, cache.now())) {
-            if (audit.enabled()) {
-                audit.record("secret.read", req.id(), e.version().versionId(), null);
-            }
-            return e.version();
+        long now = cache.now();
+        if (e != null && cache.isServable(req, e, now) && e.countHit(now)) {
+            return e.version(); // versions are immutable: a version looked up by ID never expires
         }
         return load(req, e);
     }
@@ -122,6 +118,27 @@ final class SecretReads {
             throw e;
         } catch (RuntimeException e) {
             audit.record("secret.read", id.value(), req.versionId(), e);
+            throw e;
+        }
+    }
+
+    /**
+     * The {@code CURRENT} version of a secret from its latest record as a batch read found it (null: no
+     * record): checked, decrypted, audited and cached as a store read is. For {@code internal.read.BatchReader}.
+     */
+    SecretVersion readListed(SecretId id, RecordLog.Entry latest) {
+        try {
+            SecretVersion v = repository.openCurrent(id, latest);
+            audit.record("secret.read", id.value(), v.versionId(), null);
+            cache.put(GetSecretValueRequest.of(id.value()), v);
+            access.recordAccess(id.value());
+            return v;
+        } catch (RecordLog.CorruptRecordException e) {
+            SecretTamperedException t = RecordCodec.tampered(id.value(), e);
+            audit.record("secret.read", id.value(), null, t);
+            throw t;
+        } catch (RuntimeException e) {
+            audit.record("secret.read", id.value(), null, e);
             throw e;
         }
     }

@@ -14,6 +14,7 @@ import dev.secrets.internal.cache.SecretCache;
 import dev.secrets.internal.crypto.Keyring;
 import dev.secrets.internal.record.SecretRecord;
 import dev.secrets.internal.record.VersionEntry;
+import dev.secrets.internal.record.VersionHygiene;
 import dev.secrets.internal.repository.SecretRepository;
 import java.time.Clock;
 import java.util.Collection;
@@ -35,12 +36,15 @@ final class SecretWrites {
     private final SecretCache cache;
     private final Auditor audit;
     private final Clock clock;
+    private final int maxVersions;
 
-    SecretWrites(SecretRepository repository, SecretCache cache, Auditor audit, Clock clock) {
+    /** @param maxVersions most versions a secret keeps ({@code secrets.versions.max}) */
+    SecretWrites(SecretRepository repository, SecretCache cache, Auditor audit, Clock clock, int maxVersions) {
         this.repository = repository;
         this.cache = cache;
         this.audit = audit;
         this.clock = clock;
+        this.maxVersions = maxVersions;
     }
 
     SecretDescription create(CreateSecretRequest req) {
@@ -125,6 +129,7 @@ final class SecretWrites {
                     throw new InvalidSecretException("idempotency token '" + versionId
                             + "' was already used for another value of secret '" + id + "'");
                 }
+                VersionHygiene.checkExpectedCurrent(r, req);
                 Validation.valueFitsKind(SecretKind.of(r.kind), req.value());
                 if (sealed[0] == null || !r.keyName.equals(sealedUnder[0])) {
                     sealed[0] = repository.seal(storeId, id.value(), versionId, repository.keyrings().forWrite(storeId, r.keyName),
@@ -138,7 +143,7 @@ final class SecretWrites {
                 for (Label l : labels) {
                     r.attach(v, l);
                 }
-                r.trimVersions();
+                r.trimVersions(maxVersions);
                 r.lastChanged = now;
                 if (labels.contains(Label.CURRENT)) {
                     r.lastRotated = now;
@@ -165,6 +170,7 @@ final class SecretWrites {
                 if (to == null) {
                     throw new SecretNotFoundException("secret '" + id + "' has no version " + toVersionId);
                 }
+                VersionHygiene.requireValue(r, to);
                 VersionEntry holder = r.labelled(label.name());
                 if (expectedFrom != null && holder != null && !holder.id.equals(expectedFrom) && holder != to) {
                     throw new ConflictException("label " + label + " of secret '" + id + "' is on version " + holder.id
@@ -202,6 +208,20 @@ final class SecretWrites {
                 r.lastChanged = clock.instant().toString();
                 return r;
             });
+            cache.invalidate(id.value());
+        });
+    }
+
+    /**
+     * Destroys the value of one version (see {@code SecretsClient.destroySecretVersion}); then deletes every
+     * older generation of the record, which still holds the ciphertext.
+     */
+    void destroyVersion(String idText, String versionId) {
+        SecretId id = SecretId.of(idText);
+        audit.auditedRun("version.destroy", id.value(), versionId, () -> {
+            SecretRecord r = repository.mutate(id, repository.storeIdOf(id),
+                    rec -> VersionHygiene.destroy(rec, id.value(), versionId, clock.instant()));
+            repository.removeOlderThan(id, r.generation);
             cache.invalidate(id.value());
         });
     }

@@ -2,6 +2,7 @@ package dev.secrets.internal;
 
 import dev.secrets.CreateSecretRequest;
 import dev.secrets.GetSecretValueRequest;
+import dev.secrets.InvalidSecretException;
 import dev.secrets.Label;
 import dev.secrets.ListSecretsRequest;
 import dev.secrets.Page;
@@ -12,11 +13,13 @@ import dev.secrets.SecretId;
 import dev.secrets.SecretVersion;
 import dev.secrets.SecretsConfig;
 import dev.secrets.internal.audit.Auditor;
+import dev.secrets.internal.audit.CachedReadAudit;
 import dev.secrets.internal.cache.RefreshScheduler;
 import dev.secrets.internal.cache.SecretCache;
 import dev.secrets.internal.crypto.RootKey;
 import dev.secrets.internal.keys.KeyringStore;
 import dev.secrets.internal.record.SecretRecord;
+import dev.secrets.internal.record.VersionHygiene;
 import dev.secrets.internal.repository.RecordListing;
 import dev.secrets.internal.repository.SecretRepository;
 import dev.secrets.internal.rotation.RotationSupport;
@@ -76,17 +79,19 @@ public final class SecretsEngine implements RotationSupport, AutoCloseable {
         this.random = random;
         this.config = config;
         this.metrics = metrics == null ? SecretsMetrics.NONE : metrics;
-        this.audit = new Auditor(sinks, principal, clock);
+        this.audit = new Auditor(sinks, principal, clock, ticker, this.metrics, config == null ? CachedReadAudit.DEFAULT_INTERVAL
+                : config.duration(SecretsConfig.AUDIT_CACHED_READS_INTERVAL, CachedReadAudit.DEFAULT_INTERVAL));
         Map<String, RootKey> rootsCopy = Map.copyOf(roots);
         RecordLog log = new RecordLog(store, random);
         KeyringStore keyrings = new KeyringStore(log, name -> Optional.ofNullable(rootsCopy.get(name)), random, clock);
         this.repository = new SecretRepository(log, new StoreIdentity(store, clock), keyrings, rootsCopy.keySet(), random, clock,
                 audit::preflight);
-        this.cache = new SecretCache(ticker, ttl, maxSize, refresher);
+        this.cache = new SecretCache(ticker, ttl, maxSize, refresher, audit::counter);
         AccessTracker access = new AccessTracker(store, clock);
         this.reads = new SecretReads(cache, repository, audit, access, this.metrics);
-        this.writes = new SecretWrites(repository, cache, audit, clock);
-        this.catalog = new SecretCatalog(repository, new RecordListing(store, repository), access, audit, clock);
+        this.writes = new SecretWrites(repository, cache, audit, clock, VersionHygiene.maxVersions(config));
+        this.catalog = new SecretCatalog(repository, new RecordListing(store, repository, this::reportInvalidObject), access, audit,
+                clock);
         this.lifecycle = new SecretLifecycle(repository, catalog, cache, audit, clock);
         this.keys = new KeyOperations(repository, catalog, cache, audit, clock);
     }
@@ -130,6 +135,13 @@ public final class SecretsEngine implements RotationSupport, AutoCloseable {
         audit.auditedRun("store.check", null, null, () -> store.get(StoreIdentity.KEY));
     }
 
+    /** Reports (audit, failure) an object under {@code secrets/} whose ID is invalid; never throws. */
+    private void reportInvalidObject(String key) {
+        String printable = key.replaceAll("[^\\x20-\\x7e]", "?");
+        audit.record("store.invalid-object", printable.length() > 1100 ? printable.substring(0, 1100) : printable, null,
+                new InvalidSecretException("stored object " + printable + " does not belong to a valid secret ID; skipped"));
+    }
+
     // ---------------------------------------------------------------- reads and descriptions
 
     public SecretVersion getCurrent(String id) {
@@ -139,6 +151,11 @@ public final class SecretsEngine implements RotationSupport, AutoCloseable {
     @Override
     public SecretVersion get(GetSecretValueRequest req) {
         return reads.get(req);
+    }
+
+    /** The {@code CURRENT} version from the latest record a batch read found (null: none). For {@code internal.read.BatchReader}. */
+    public SecretVersion readListed(SecretId id, RecordLog.Entry latest) {
+        return reads.readListed(id, latest);
     }
 
     @Override
@@ -178,6 +195,10 @@ public final class SecretsEngine implements RotationSupport, AutoCloseable {
     @Override
     public void removeLabel(String id, Label label) {
         writes.removeLabel(id, label);
+    }
+
+    public void destroyVersion(String id, String versionId) {
+        writes.destroyVersion(id, versionId);
     }
 
     public void updateDescription(String id, String description) {

@@ -52,6 +52,16 @@ public final class Validation {
                 throw new InvalidSecretException("field 'port' of a " + kind + " secret must be a port number from 1 to 65535");
             }
         }
+        // host and dbname are written into JDBC URLs: nothing in them may read as parameters or settings.
+        String problem = EndpointFields.problem(text(node, "host"), null, text(node, "dbname"));
+        if (problem != null) {
+            throw new InvalidSecretException("a " + kind + " secret's " + problem);
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? null : v.asText();
     }
 
     private static void requireString(SecretKind kind, JsonNode node, String field, boolean required) {

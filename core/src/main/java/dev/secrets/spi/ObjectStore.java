@@ -8,14 +8,19 @@ import java.util.Optional;
  * compare-and-set, encryption, caching — is built on top of it, once, in core.
  *
  * <p>Keys are ASCII strings of the characters {@code A-Z a-z 0-9 / _ + = . @ - ~}, made of
- * non-empty {@code /}-separated segments, at most 1024 characters. Objects are at most a few MiB.
- * Backends see only ciphertext and value-free metadata.
+ * non-empty {@code /}-separated segments, at most 1024 characters. Objects are at most a few MiB;
+ * a backend never reads more than {@link #MAX_OBJECT_BYTES} of one object into memory, and
+ * refuses a larger one with {@link dev.secrets.StoreUnavailableException} (whoever can write to the
+ * store must not be able to exhaust a reader's memory). Backends see only ciphertext and value-free
+ * metadata.
  *
  * <p>Implementations are thread-safe. Every method may throw
  * {@link dev.secrets.StoreUnavailableException} when the store cannot be reached or fails; a
  * backend retries transient faults (throttling, timeouts) itself within a bounded budget first.
  */
 public interface ObjectStore extends AutoCloseable {
+    /** The largest object a backend reads: 16 MiB (a secret's record holds at most 100 values of 64 KiB). */
+    int MAX_OBJECT_BYTES = 16 * 1024 * 1024;
 
     /** The object's bytes, or empty when there is no object at {@code key}. */
     Optional<byte[]> get(String key);

@@ -48,8 +48,11 @@ public interface RotationContext {
 
     /**
      * The {@code CURRENT} version of another secret, such as the admin credentials a rotator uses.
+     * Only a secret under the same master key as the rotated secret can be read: a runner holding
+     * several teams' keys must not read one team's secret on the word of another team's settings.
      *
      * @throws dev.secrets.SecretNotFoundException when it does not exist
+     * @throws dev.secrets.SecretsException when it is under another master key than the rotated secret
      */
     SecretVersion readSecret(String secretId);
 

@@ -27,6 +27,23 @@ import java.util.Map;
  *
  * <p>Exceptions thrown by a step fail the rotation at that step; their messages are kept in the
  * secret's rotation status and must never contain a secret value.
+ *
+ * <p><b>Security contract.</b> Rotation parameters and the fields of the rotated secret are written
+ * by whoever may configure that secret, while the runner ({@code secrets rotation run-due}, a
+ * scheduler) may hold the keys of several teams. A rotator therefore:
+ * <ul>
+ *   <li>reads other secrets only through {@link RotationContext#readSecret}, which returns only
+ *       secrets under the rotated secret's own master key;</li>
+ *   <li>sends a credential read from another secret (an admin login) only to the endpoint that
+ *       secret itself names, never to a host or port taken from the rotated secret or a
+ *       parameter; the built-in {@code postgresql} rotator requires the admin secret and the
+ *       rotated secret to name the same server;</li>
+ *   <li>refuses connection settings that execute code or weaken TLS checks (the {@code h2}
+ *       rotator refuses any {@code ;} setting such as {@code INIT=RUNSCRIPT FROM 'http://…'});
+ *       builds URLs only from checked fields ({@link dev.secrets.DatabaseCredentials} checks
+ *       {@code host}, {@code port} and {@code dbname}); and checks these rules both in
+ *       {@link #validate} and when a step runs, since settings may predate the checks.</li>
+ * </ul>
  */
 public interface Rotator {
     /** The name settings refer to, e.g. {@code random-password}. */

@@ -42,9 +42,9 @@ import java.util.Objects;
  * are deleted when the JVM exits. When the JVM runs as root (as CI does), the server runs as the
  * {@code postgres} OS user, since PostgreSQL refuses to run as root.
  *
- * <p><b>When PostgreSQL is missing</b>, the tests that need it are skipped (aborted) with the
- * reason; if the environment variable {@code CI} is {@code true} they fail instead. If the server is
- * installed but fails to start, the error quotes the end of the server's log.
+ * <p><b>When PostgreSQL is missing</b>, the tests that need it fail (never skip) with one line
+ * naming the command that installs it, {@code ./test}. If the server is installed but fails to
+ * start, the error quotes the end of the server's log.
  *
  * <p><b>Sharing.</b> All test classes of a JVM see the same server, so the databases and roles a
  * test creates should have names unique to that test. The PostgreSQL JDBC driver

@@ -2,14 +2,11 @@ package dev.secrets.testing;
 
 import java.util.function.Supplier;
 
-import org.opentest4j.TestAbortedException;
-
 /**
  * One server per JVM: started by the first {@link #get()}, stopped by a JVM shutdown hook.
  *
  * <p>A failed start is remembered, so that the test classes after the first one fail at once with
- * the same cause instead of each waiting for a start that cannot succeed. An aborted start (the
- * server is not installed and this is not CI) is not remembered; checking again is cheap.
+ * the same cause instead of each waiting for a start that cannot succeed.
  *
  * <p>Thread-safe: concurrent first calls start the server once.
  *
@@ -39,8 +36,6 @@ final class SharedServer<T extends AutoCloseable> {
         T started;
         try {
             started = starter.get();
-        } catch (TestAbortedException e) {
-            throw e;
         } catch (RuntimeException e) {
             failure = e;
             throw e;

@@ -75,7 +75,7 @@ class ConnectorRetryTest {
     }
 
     @Test
-    void retries_coverTheMomentWhenTheDatabaseIsAheadOfTheStore() throws Exception {
+    void retries_waitOnTheInjectedClock_untilTheStoreCatchesUpWithTheDatabase() throws Exception {
         sql("CREATE USER APP PASSWORD 'old-password' ADMIN");
         store.createDatabaseSecret("single-user", "APP", "old-password");
         sql("ALTER USER APP SET PASSWORD 'new-password'");

@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -104,7 +105,9 @@ class SecretsDriverMariaDbIT {
         store.createDatabaseSecret("maria/rotating", user, "password-0");
         int rotations = 20;
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(secretsUrl(db));
+        // Physical connects recorded, and connects that fail out of the secrets driver counted (HikariCP would retry them).
+        config.setJdbcUrl(RecordingDriver.secretsUrl(MARIADB.jdbcUrl(db)));
+        config.setDriverClassName(FailureCountingDriver.class.getName());
         config.setUsername("maria/rotating");
         store.settings().forEach(config::addDataSourceProperty);
         config.setMaximumPoolSize(4);
@@ -114,18 +117,23 @@ class SecretsDriverMariaDbIT {
         try (HikariDataSource ds = new HikariDataSource(config); RotationLoad load = new RotationLoad(ds, WHO, 4)) {
             for (int i = 1; i <= rotations; i++) {
                 Set<String> before = load.connectionsSeen();
+                int mark = RecordingDriver.attempts(MARIADB.jdbcUrl(db)).size();
                 String password = "password-" + i;
                 setPassword(user, password);
                 ds.getHikariPoolMXBean().softEvictConnections();
                 Thread.sleep(150); // the store's CURRENT moves a moment after the database changed
                 store.put("maria/rotating", user, password);
                 load.awaitNewConnection(before, user, Duration.ofSeconds(15));
+                List<RecordingDriver.Attempt> since = RecordingDriver.attempts(MARIADB.jdbcUrl(db));
+                assertThat(since.subList(mark, since.size())).as("physical connects since rotation %d", i)
+                        .anyMatch(a -> a.accepted() && a.user().equals(user) && a.password().equals(password));
                 String old = "password-" + (i - 1);
                 assertThatThrownBy(() -> DriverManager.getConnection(MARIADB.jdbcUrl(db), user, old).close())
                         .isInstanceOf(SQLException.class)
                         .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1045));
             }
             load.assertNoFailures();
+            assertThat(FailureCountingDriver.failures(RecordingDriver.secretsUrl(MARIADB.jdbcUrl(db)))).isEmpty();
             System.out.println("mariadb: " + rotations + " rotations, " + load.queries() + " queries, "
                     + load.connectionsSeen().size() + " connections, 0 failures");
         }

@@ -9,6 +9,7 @@ import dev.secrets.CreateSecretRequest;
 import dev.secrets.RotationSettings;
 import dev.secrets.SecretKind;
 import dev.secrets.SecretValue;
+import dev.secrets.SecretVersion;
 import dev.secrets.testing.PostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -81,18 +83,44 @@ class SecretsDriverPostgresIT {
     }
 
     /**
-     * A pool on the {@code jdbc:secrets:} URL for an alternating-users secret. The old user keeps
-     * working, so no refused login triggers a re-read: new connections see a rotation when the cached
-     * value expires. A zero TTL makes that "at once" for the tests.
+     * A pool like {@link #pool} on {@code db} whose physical connects are recorded ({@link RecordingDriver})
+     * and whose connects that fail out of the secrets driver are counted ({@link FailureCountingDriver}).
+     * With an alternating-users secret the old user keeps working, so no refused login triggers a re-read: new
+     * connections see a rotation when the cached value expires, which {@code zeroTtl} makes "at once".
      */
-    private HikariDataSource alternatingUsersPool(String db, String secretId) {
+    private HikariDataSource recordedPool(String db, String secretId, boolean zeroTtl) {
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(secretsUrl(db));
+        config.setJdbcUrl(RecordingDriver.secretsUrl(POSTGRES.jdbcUrl(db)));
+        config.setDriverClassName(FailureCountingDriver.class.getName());
         config.setUsername(secretId);
         store.settings().forEach(config::addDataSourceProperty);
-        config.addDataSourceProperty("secrets.cache.ttl", "0s");
+        if (zeroTtl) {
+            config.addDataSourceProperty("secrets.cache.ttl", "0s");
+        }
         config.setMaximumPoolSize(4);
+        config.setConnectionTimeout(20_000);
+        config.setMaxLifetime(30_000);
         return new HikariDataSource(config);
+    }
+
+    /**
+     * Asserts that since the {@code mark}-th physical connect to {@code db}, the secrets driver opened at least one
+     * connection as {@code user} with {@code password} (HikariCP's own retries cannot stand in for it: the driver's
+     * failures are counted apart, and must be none).
+     */
+    private static void assertNewConnectionThroughTheDriver(String db, int mark, String user, String password) {
+        List<RecordingDriver.Attempt> since = RecordingDriver.attempts(POSTGRES.jdbcUrl(db));
+        assertThat(since.subList(mark, since.size())).as("physical connects since the rotation")
+                .anyMatch(a -> a.accepted() && a.user().equals(user) && a.password().equals(password));
+    }
+
+    private static int connectsSoFar(String db) {
+        return RecordingDriver.attempts(POSTGRES.jdbcUrl(db)).size();
+    }
+
+    private static void assertNoDriverFailure(String db) {
+        assertThat(FailureCountingDriver.failures(RecordingDriver.secretsUrl(POSTGRES.jdbcUrl(db))))
+                .as("connects that failed out of the secrets driver (HikariCP would have retried them)").isEmpty();
     }
 
     @Test
@@ -168,9 +196,10 @@ class SecretsDriverPostgresIT {
         store.createDatabaseSecret("pg/single", role, "password-0");
         int rotations = 20;
 
-        try (HikariDataSource ds = pool(secretsUrl(db), "pg/single"); RotationLoad load = new RotationLoad(ds, WHO, 4)) {
+        try (HikariDataSource ds = recordedPool(db, "pg/single", false); RotationLoad load = new RotationLoad(ds, WHO, 4)) {
             for (int i = 1; i <= rotations; i++) {
                 Set<String> before = load.connectionsSeen();
+                int mark = connectsSoFar(db);
                 String password = "password-" + i;
                 // Single-user rotation: the database changes first, the store's CURRENT a moment later; the
                 // pool opens connections in between (soft eviction), which the driver's retries must carry.
@@ -179,9 +208,11 @@ class SecretsDriverPostgresIT {
                 Thread.sleep(150);
                 store.put("pg/single", role, password);
                 load.awaitNewConnection(before, role, Duration.ofSeconds(15));
+                assertNewConnectionThroughTheDriver(db, mark, role, password);
                 assertOldPasswordRefused(db, role, "password-" + (i - 1));
             }
             load.assertNoFailures();
+            assertNoDriverFailure(db);
             assertThat(load.queries()).isGreaterThan(rotations);
             System.out.println("postgres single-user: " + rotations + " rotations, " + load.queries() + " queries, "
                     + load.connectionsSeen().size() + " connections, 0 failures");
@@ -200,16 +231,19 @@ class SecretsDriverPostgresIT {
         store.createDatabaseSecret("pg/alternating", roleA, "a-0");
         int rotations = 20;
 
-        try (HikariDataSource ds = alternatingUsersPool(db, "pg/alternating"); RotationLoad load = new RotationLoad(ds, WHO, 4)) {
+        try (HikariDataSource ds = recordedPool(db, "pg/alternating", true); RotationLoad load = new RotationLoad(ds, WHO, 4)) {
             for (int i = 1; i <= rotations; i++) {
                 Set<String> before = load.connectionsSeen();
+                int mark = connectsSoFar(db);
                 String next = i % 2 == 0 ? roleA : roleB;
                 String password = next + "-pw-" + i;
                 setPassword(next, password);
                 store.put("pg/alternating", next, password);
                 load.awaitNewConnection(before, next, Duration.ofSeconds(15));
+                assertNewConnectionThroughTheDriver(db, mark, next, password);
             }
             load.assertNoFailures();
+            assertNoDriverFailure(db);
         }
     }
 
@@ -239,17 +273,20 @@ class SecretsDriverPostgresIT {
         store.admin.configureRotation("pg/rotator-single", RotationSettings.of("postgresql", "rate(30 days)"));
         int rotations = 20;
 
-        try (HikariDataSource ds = pool(secretsUrl(db), "pg/rotator-single"); RotationLoad load = new RotationLoad(ds, WHO, 4)) {
+        try (HikariDataSource ds = recordedPool(db, "pg/rotator-single", false); RotationLoad load = new RotationLoad(ds, WHO, 4)) {
             for (int i = 1; i <= rotations; i++) {
                 String oldPassword = store.admin.getSecretValue("pg/rotator-single").field("password");
                 Set<String> before = load.connectionsSeen();
+                int mark = connectsSoFar(db);
                 String version = store.admin.rotateNow("pg/rotator-single");
                 assertThat(store.admin.getSecretValue("pg/rotator-single").versionId()).isEqualTo(version);
                 assertOldPasswordRefused(db, role, oldPassword);
                 // A connection opened after the rotation: it can only have logged in with the new password.
                 load.awaitNewConnection(before, role, Duration.ofSeconds(15));
+                assertNewConnectionThroughTheDriver(db, mark, role, store.admin.getSecretValue("pg/rotator-single").field("password"));
             }
             load.assertNoFailures();
+            assertNoDriverFailure(db);
             assertThat(store.admin.describeSecret("pg/rotator-single").rotation().lastOutcome()).isEqualTo("succeeded");
             System.out.println("postgresql rotator, single-user, under load: " + rotations + " rotations, " + load.queries()
                     + " queries, " + load.connectionsSeen().size() + " connections, 0 failures");
@@ -276,15 +313,19 @@ class SecretsDriverPostgresIT {
                 .withParameter("strategy", "alternating-users").withParameter("adminSecretId", "pg/rotator-admin"));
         int rotations = 20;
 
-        try (HikariDataSource ds = alternatingUsersPool(db, "pg/rotator-alt"); RotationLoad load = new RotationLoad(ds, WHO, 4)) {
+        try (HikariDataSource ds = recordedPool(db, "pg/rotator-alt", true); RotationLoad load = new RotationLoad(ds, WHO, 4)) {
             for (int i = 1; i <= rotations; i++) {
                 Set<String> before = load.connectionsSeen();
+                int mark = connectsSoFar(db);
                 store.admin.rotateNow("pg/rotator-alt");
-                String user = store.admin.getSecretValue("pg/rotator-alt").field("username");
+                SecretVersion current = store.admin.getSecretValue("pg/rotator-alt");
+                String user = current.field("username");
                 assertThat(user).isEqualTo(i % 2 == 1 ? role + "_clone" : role);
                 load.awaitNewConnection(before, user, Duration.ofSeconds(15));
+                assertNewConnectionThroughTheDriver(db, mark, user, current.field("password"));
             }
             load.assertNoFailures();
+            assertNoDriverFailure(db);
             System.out.println("postgresql rotator, alternating users, under load: " + rotations + " rotations, " + load.queries()
                     + " queries, 0 failures");
         }

@@ -2,6 +2,7 @@ package dev.secrets.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -96,10 +97,11 @@ class SecretsDriverTest {
     }
 
     @Test
-    void secretIdProperty_andUrlParameter_nameTheSecretInsteadOfUser() throws SQLException {
+    void secretIdProperty_andUrlParameter_nameTheSecretWhenNoUserIsGiven() throws SQLException {
         createUser("APP", "pw-1");
         store.createDatabaseSecret("team/db", "APP", "pw-1");
-        Properties byProperty = store.props("ignored-user");
+        Properties byProperty = new Properties();
+        byProperty.putAll(store.settings());
         byProperty.setProperty("secretId", "team/db");
 
         try (Connection c = DriverManager.getConnection(secretsUrl(), byProperty)) {
@@ -177,20 +179,39 @@ class SecretsDriverTest {
     void rotatedPassword_isReadAgainFromTheStore_whenTheDatabaseRefusesTheCachedOne() throws SQLException {
         createUser("APP", "old-password");
         store.createDatabaseSecret("rotating", "APP", "old-password");
-        try (Connection c = DriverManager.getConnection(secretsUrl(), store.props("rotating"))) {
+        String url = RecordingDriver.secretsUrl(h2Url);
+        try (Connection c = DriverManager.getConnection(url, store.props("rotating"))) {
             assertThat(currentUser(c)).isEqualTo("APP"); // the driver's client now caches the old value
         }
 
         setPassword("APP", "new-password");
         store.put("rotating", "APP", "new-password");
 
-        try (Connection c = DriverManager.getConnection(secretsUrl(), store.props("rotating"))) {
+        try (Connection c = DriverManager.getConnection(url, store.props("rotating"))) {
             assertThat(currentUser(c)).isEqualTo("APP");
         }
+        // Three physical connects: the first connection; then the cached password, refused; then the one read again.
+        assertThat(RecordingDriver.attempts(h2Url)).extracting(RecordingDriver.Attempt::password, RecordingDriver.Attempt::accepted)
+                .containsExactly(tuple("old-password", true), tuple("old-password", false), tuple("new-password", true));
     }
 
-    // The retries' timing (database ahead of the store, the retry budget) is tested on an injected
-    // clock in ConnectorRetryTest.
+    @Test
+    void retries_coverTheMomentWhenTheDatabaseIsAheadOfTheStore() throws Exception {
+        createUser("APP", "old-password");
+        store.createDatabaseSecret("single-user", "APP", "old-password");
+        setPassword("APP", "new-password");
+        // The rotator moves CURRENT only after the database has the new password: here, once the driver has
+        // been refused twice (the second time after finding nothing newer in the store, waiting, and looking again).
+        RecordingDriver.onRefusal(h2Url, 2, () -> store.put("single-user", "APP", "new-password"));
+
+        try (Connection c = DriverManager.getConnection(RecordingDriver.secretsUrl(h2Url), store.props("single-user"))) {
+            assertThat(currentUser(c)).isEqualTo("APP");
+        }
+        assertThat(RecordingDriver.attempts(h2Url)).extracting(RecordingDriver.Attempt::password, RecordingDriver.Attempt::accepted)
+                .containsExactly(tuple("old-password", false), tuple("old-password", false), tuple("new-password", true));
+    }
+
+    // The retry budget's timing is tested on an injected clock in ConnectorRetryTest.
 
     @Test
     void maxRetries_boundsTheTries() throws SQLException {

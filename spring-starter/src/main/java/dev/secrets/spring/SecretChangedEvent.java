@@ -29,26 +29,29 @@ public class SecretChangedEvent extends ApplicationEvent {
     /**
      * @param source            the publisher
      * @param secretId          the secret whose {@code CURRENT} version changed
-     * @param previousVersionId the version ID served until now
-     * @param currentVersionId  the version ID served from now on
+     * @param previousVersionId the version ID served until now; null for a secret that appeared under an imported prefix
+     * @param currentVersionId  the version ID served from now on; null for a secret that left an imported prefix
      */
     public SecretChangedEvent(Object source, String secretId, String previousVersionId, String currentVersionId) {
         super(source);
         this.secretId = Objects.requireNonNull(secretId, "secretId");
-        this.previousVersionId = Objects.requireNonNull(previousVersionId, "previousVersionId");
-        this.currentVersionId = Objects.requireNonNull(currentVersionId, "currentVersionId");
+        if (previousVersionId == null && currentVersionId == null) {
+            throw new IllegalArgumentException("a change needs a previous or a current version");
+        }
+        this.previousVersionId = previousVersionId;
+        this.currentVersionId = currentVersionId;
     }
 
     public String secretId() {
         return secretId;
     }
 
-    /** The version ID that was {@code CURRENT} before the change. */
+    /** The version ID that was {@code CURRENT} before the change; null when the secret just appeared under an imported prefix. */
     public String previousVersionId() {
         return previousVersionId;
     }
 
-    /** The version ID that is {@code CURRENT} now. */
+    /** The version ID that is {@code CURRENT} now; null when the secret left an imported prefix (deleted). */
     public String currentVersionId() {
         return currentVersionId;
     }

@@ -18,7 +18,9 @@ public class SecretImportException extends ConfigDataException {
         /** No store (or no key) is configured. */
         NOT_CONFIGURED,
         /** Anything else: store unreachable, wrong or missing master key, tampered record… */
-        FAILED
+        FAILED,
+        /** Two secrets of an import by prefix would give the same property name. */
+        COLLISION
     }
 
     private final String secretId;

@@ -28,6 +28,13 @@ public class SecretImportFailureAnalyzer extends AbstractFailureAnalyzer<SecretI
                             + " passphrase-env:NAME) in application.properties, or the environment variables SECRETS_STORE"
                             + " and SECRETS_KEY.",
                     cause);
+            case COLLISION -> new FailureAnalysis(
+                    "The import spring.config.import=secrets:" + id + "* cannot give every secret its own property names: "
+                            + cause.getCause().getMessage() + ". Under an import by prefix, the ID after the prefix becomes the"
+                            + " property name with each '/' turned into '.', and a key/value secret's fields are added after it.",
+                    "Rename one of the two secrets (for example, do not use '.' in an ID where another uses '/'), or import"
+                            + " them by ID, each with its own ?prefix=.",
+                    cause);
             case FAILED -> new FailureAnalysis(
                     "The secret '" + id + "', imported by spring.config.import, could not be read"
                             + (cause.store() == null ? "" : " from the store " + cause.store()) + ": "

@@ -12,13 +12,16 @@ import org.springframework.boot.context.config.ConfigDataLoader;
 import org.springframework.boot.context.config.ConfigDataLoaderContext;
 
 /**
- * Loads one secret of a {@code secrets:} import into a {@link SecretsPropertySource}, through the
- * client the {@link SecretsConfigDataLocationResolver} registered in the bootstrap context.
+ * Loads one secret of a {@code secrets:} import into a {@link SecretsPropertySource}, or every secret
+ * under an ID prefix ({@code secrets:prod/app/*}) into a {@link SecretsPrefixPropertySource}, through
+ * the client the {@link SecretsConfigDataLocationResolver} registered in the bootstrap context. The IDs
+ * of one location are read from the store in one batch when the first of them is loaded (which fills
+ * the client's cache for the others).
  *
  * <p>A missing secret (not found, no value, deletion scheduled) and a client without a configured
  * store are skipped when the import is {@code optional:}; otherwise, and for every other error
- * (store unreachable, wrong master key, tampering), start-up fails with a
- * {@link SecretImportException}.
+ * (store unreachable, wrong master key, tampering, two secrets of a prefix giving the same property
+ * name), start-up fails with a {@link SecretImportException}.
  *
  * <p>Registered in {@code META-INF/spring.factories}; not for direct use.
  */
@@ -35,8 +38,15 @@ public class SecretsConfigDataLoader implements ConfigDataLoader<SecretsConfigDa
             throw new SecretImportException(resource.secretId(), null, SecretImportException.Reason.NOT_CONFIGURED, e);
         }
         String store = client.location();
+        if (resource.byPrefix()) {
+            return loadPrefix(client, store, resource);
+        }
         SecretVersion version;
         try {
+            List<String> batch = resource.batch();
+            if (batch.size() > 1 && batch.get(0).equals(resource.secretId())) {
+                client.getSecretValues(batch); // one listing for the location; the reads below hit the cache
+            }
             version = client.getSecretValue(resource.secretId());
         } catch (SecretNotFoundException | SecretScheduledForDeletionException e) {
             if (resource.optional()) {
@@ -48,5 +58,17 @@ public class SecretsConfigDataLoader implements ConfigDataLoader<SecretsConfigDa
         }
         return new ConfigData(List.of(new SecretsPropertySource(version, resource.prefix())),
                 ConfigData.Option.IGNORE_IMPORTS, ConfigData.Option.IGNORE_PROFILES);
+    }
+
+    private static ConfigData loadPrefix(SecretsClient client, String store, SecretsConfigDataResource resource) {
+        try {
+            List<SecretVersion> versions = SecretReads.underPrefix(client, resource.secretId());
+            return new ConfigData(List.of(new SecretsPrefixPropertySource(resource.secretId(), resource.prefix(), versions)),
+                    ConfigData.Option.IGNORE_IMPORTS, ConfigData.Option.IGNORE_PROFILES);
+        } catch (SecretsPrefixPropertySource.CollisionException e) {
+            throw new SecretImportException(resource.secretId(), store, SecretImportException.Reason.COLLISION, e);
+        } catch (SecretsException e) {
+            throw new SecretImportException(resource.secretId(), store, SecretImportException.Reason.FAILED, e);
+        }
     }
 }

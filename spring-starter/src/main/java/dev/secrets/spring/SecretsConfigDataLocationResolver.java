@@ -19,7 +19,8 @@ import org.springframework.context.event.ContextClosedEvent;
 /**
  * Resolves {@code spring.config.import=secrets:ID[;ID…]} locations. Each ID may carry its own
  * {@code ?prefix=app.db.} (a prefix for its property names); {@code optional:secrets:…} makes a
- * missing secret skipped instead of fatal.
+ * missing secret skipped instead of fatal. An item ending in {@code /*} ({@code secrets:prod/app/*})
+ * imports every secret under that ID prefix (see {@link SecretsPrefixPropertySource} for the names).
  *
  * <p>The first {@code secrets:} location registers one {@link SecretsClient} in the
  * {@linkplain ConfigurableBootstrapContext bootstrap context}, built from the {@code secrets.*}
@@ -74,16 +75,31 @@ public class SecretsConfigDataLocationResolver implements ConfigDataLocationReso
                 throw new InvalidImportException(location, "'" + item.substring(item.indexOf('?'))
                         + "' is not understood; the only parameter is ?prefix=NAME.");
             }
+            if (item.endsWith("/*")) {
+                String idPrefix = item.substring(0, item.length() - 1);
+                String problem = SecretId.problem(idPrefix.substring(0, idPrefix.length() - 1));
+                if (problem != null) {
+                    throw new InvalidImportException(location, "'" + item + "': " + problem);
+                }
+                out.add(new SecretsConfigDataResource(idPrefix, prefix, location.isOptional(), true, List.of()));
+                continue;
+            }
             String problem = SecretId.problem(item);
             if (problem != null) {
-                throw new InvalidImportException(location, problem);
+                throw new InvalidImportException(location, problem
+                        + (item.contains("*") ? "; to import every secret under a prefix, end it with /* (secrets:prod/app/*)" : ""));
             }
-            out.add(new SecretsConfigDataResource(item, prefix, location.isOptional()));
+            out.add(new SecretsConfigDataResource(item, prefix, location.isOptional(), false, List.of(item)));
         }
         if (out.isEmpty()) {
-            throw new InvalidImportException(location, "no secret ID is given; write secrets:ID or secrets:ID1;ID2");
+            throw new InvalidImportException(location, "no secret ID is given; write secrets:ID, secrets:ID1;ID2 or secrets:PREFIX/*");
         }
-        return out;
+        List<String> ids = out.stream().filter(r -> !r.byPrefix()).map(SecretsConfigDataResource::secretId).toList();
+        List<SecretsConfigDataResource> batched = new ArrayList<>();
+        for (SecretsConfigDataResource r : out) {
+            batched.add(r.byPrefix() ? r : new SecretsConfigDataResource(r.secretId(), r.prefix(), r.optional(), false, ids));
+        }
+        return batched;
     }
 
     private static void registerClient(ConfigurableBootstrapContext bootstrap, Binder binder) {

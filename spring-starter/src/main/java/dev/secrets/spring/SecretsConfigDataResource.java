@@ -1,16 +1,21 @@
 package dev.secrets.spring;
 
+import java.util.List;
 import java.util.Objects;
 import org.springframework.boot.context.config.ConfigDataResource;
 
 /**
- * One secret named in a {@code secrets:} import: its ID, the prefix of its property names and
+ * One secret named in a {@code secrets:} import — or, for {@code secrets:PREFIX/*}, every secret under
+ * an ID prefix: the ID (or the ID prefix, ending in {@code /}), the prefix of its property names and
  * whether the import was {@code optional:}. Immutable.
  */
 public final class SecretsConfigDataResource extends ConfigDataResource {
     private final String secretId;
     private final String prefix;
     private final boolean optional;
+    private final boolean byPrefix;
+    /** Every ID of the same location, read in one batch when the first is loaded; not part of equality. */
+    private final List<String> batch;
 
     /**
      * @param secretId the secret's ID
@@ -18,12 +23,19 @@ public final class SecretsConfigDataResource extends ConfigDataResource {
      * @param optional whether a missing secret is skipped instead of failing start-up
      */
     public SecretsConfigDataResource(String secretId, String prefix, boolean optional) {
+        this(secretId, prefix, optional, false, List.of(secretId));
+    }
+
+    SecretsConfigDataResource(String secretId, String prefix, boolean optional, boolean byPrefix, List<String> batch) {
         super(optional);
         this.secretId = Objects.requireNonNull(secretId, "secretId");
         this.prefix = prefix == null ? "" : prefix;
         this.optional = optional;
+        this.byPrefix = byPrefix;
+        this.batch = List.copyOf(batch);
     }
 
+    /** The secret's ID; for an import by prefix, the ID prefix (ending in {@code /}). */
     public String secretId() {
         return secretId;
     }
@@ -37,19 +49,30 @@ public final class SecretsConfigDataResource extends ConfigDataResource {
         return optional;
     }
 
+    /** Whether this is {@code secrets:PREFIX/*}: every secret whose ID starts with {@link #secretId()}. */
+    public boolean byPrefix() {
+        return byPrefix;
+    }
+
+    /** The IDs named by the same location (read together in one batch). */
+    List<String> batch() {
+        return batch;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof SecretsConfigDataResource r && r.secretId.equals(secretId) && r.prefix.equals(prefix)
-                && r.optional == optional;
+                && r.optional == optional && r.byPrefix == byPrefix;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(secretId, prefix, optional);
+        return Objects.hash(secretId, prefix, optional, byPrefix);
     }
 
     @Override
     public String toString() {
-        return (optional ? "optional:" : "") + "secrets:" + secretId + (prefix.isEmpty() ? "" : "?prefix=" + prefix);
+        return (optional ? "optional:" : "") + "secrets:" + secretId + (byPrefix ? "*" : "")
+                + (prefix.isEmpty() ? "" : "?prefix=" + prefix);
     }
 }

@@ -48,8 +48,11 @@ public class SecretsProperties {
     /** Audit settings. */
     private final Audit audit = new Audit();
 
-    /** Change watching of the secrets imported with spring.config.import=secrets:…. */
+    /** Change watching of the secrets imported with spring.config.import=secrets:… (superseded by reload). */
     private final Watch watch = new Watch();
+
+    /** What happens when an imported secret changes in the store. */
+    private final Reload reload = new Reload();
 
     /** Database credentials from a secret (jdbc:secrets: URLs and the HikariCP credentials provider). */
     private final Jdbc jdbc = new Jdbc();
@@ -112,6 +115,23 @@ public class SecretsProperties {
 
     public Watch getWatch() {
         return watch;
+    }
+
+    public Reload getReload() {
+        return reload;
+    }
+
+    /** The reload strategy in effect: {@code secrets.reload.strategy}, else {@code event} when {@code secrets.watch.enabled=true}, else {@code none}. */
+    public ReloadStrategy effectiveReloadStrategy() {
+        if (reload.strategy != null) {
+            return reload.strategy;
+        }
+        return watch.enabled ? ReloadStrategy.EVENT : ReloadStrategy.NONE;
+    }
+
+    /** The reload period in effect: {@code secrets.reload.period}, else {@code secrets.watch.interval}. */
+    public Duration effectiveReloadPeriod() {
+        return reload.period != null ? reload.period : watch.interval;
     }
 
     public Jdbc getJdbc() {
@@ -230,7 +250,36 @@ public class SecretsProperties {
         }
     }
 
-    /** Change watching of imported secrets. */
+    /** Reloading of imported secrets when they change in the store. */
+    public static class Reload {
+        /**
+         * none (read once at start-up), event (update the property sources and publish a SecretChangedEvent),
+         * refresh (also re-bind @ConfigurationProperties beans and renew @RefreshScope beans) or restart (restart
+         * the context through Spring Cloud Context's restart endpoint). Default none.
+         */
+        private ReloadStrategy strategy;
+
+        /** How often the imported secrets are read from the store (bypassing the cache) to find a change. Default 1m. */
+        private Duration period;
+
+        public ReloadStrategy getStrategy() {
+            return strategy;
+        }
+
+        public void setStrategy(ReloadStrategy strategy) {
+            this.strategy = strategy;
+        }
+
+        public Duration getPeriod() {
+            return period;
+        }
+
+        public void setPeriod(Duration period) {
+            this.period = period;
+        }
+    }
+
+    /** Change watching of imported secrets; {@code secrets.watch.enabled=true} is {@code secrets.reload.strategy=event}. */
     public static class Watch {
         /**
          * Whether the imported secrets are polled for a change of their CURRENT version; on a change

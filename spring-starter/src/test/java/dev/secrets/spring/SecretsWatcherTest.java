@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.secrets.Label;
 import dev.secrets.SecretValue;
+import dev.secrets.file.FileObjectStore;
+import dev.secrets.testing.InstrumentedObjectStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.bootstrap.BootstrapRegistry;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -135,14 +138,34 @@ class SecretsWatcherTest {
     }
 
     @Test
-    void stoppedContext_stopsPolling() {
+    void stoppedContext_makesNoReadAfterItsStop_andPublishesNothingMore() {
         store.text("prod/token", "one");
+        // The application's client reads through this store, which counts every call.
+        InstrumentedObjectStore counted = new InstrumentedObjectStore(new FileObjectStore(store.dir));
         SecretsWatcher watcher;
-        try (ConfigurableApplicationContext ctx = start("50ms", "secrets:prod/token")) {
+        int readsAtStop;
+        try (ConfigurableApplicationContext ctx = FileStore.builder(TestApplication.class)
+                .listeners((ApplicationListener<SecretChangedEvent>) events::add)
+                .addBootstrapRegistryInitializer(registry -> registry.register(SecretsClientCustomizer.class,
+                        BootstrapRegistry.InstanceSupplier.of(b -> b.store(counted))))
+                .run(store.args("--spring.config.import=secrets:prod/token", "--secrets.watch.enabled=true",
+                        "--secrets.watch.interval=20ms"))) {
             watcher = ctx.getBean(SecretsWatcher.class);
-            assertThat(watcher.isRunning()).isTrue();
+            int started = reads(counted);
+            await(() -> reads(counted) >= started + 10); // the schedule polls, through the counted store
+            ctx.close();
+            readsAtStop = reads(counted);
         }
+        store.client.putSecretValue("prod/token", SecretValue.ofText("two"));
+        // Once the watcher's thread is gone, nothing can poll again: every read it ever made has been counted.
+        await(() -> Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("secrets-watcher") && t.isAlive()));
+        assertThat(reads(counted)).as("store reads after the context stopped").isEqualTo(readsAtStop);
+        assertThat(events).isEmpty();
         assertThat(watcher.isRunning()).isFalse();
+    }
+
+    private static int reads(InstrumentedObjectStore store) {
+        return store.gets.get() + store.lists.get();
     }
 
     private static void await(BooleanSupplier condition) {

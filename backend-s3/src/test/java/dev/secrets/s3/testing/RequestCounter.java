@@ -1,7 +1,9 @@
 package dev.secrets.s3.testing;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -20,6 +22,8 @@ public final class RequestCounter implements ExecutionInterceptor {
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     private final AtomicInteger attempts = new AtomicInteger();
     private final AtomicInteger preconditionFailed = new AtomicInteger();
+    private final List<String> created = new CopyOnWriteArrayList<>();
+    private final List<String> refused = new CopyOnWriteArrayList<>();
 
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
@@ -37,9 +41,28 @@ public final class RequestCounter implements ExecutionInterceptor {
 
     @Override
     public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
-        if (context.httpResponse().statusCode() == 412) {
+        int status = context.httpResponse().statusCode();
+        if (status == 412) {
             preconditionFailed.incrementAndGet();
         }
+        if (context.httpRequest().method().name().equals("PUT")) {
+            String path = context.httpRequest().encodedPath().replace("%2F", "/");
+            if (status == 200) {
+                created.add(path);
+            } else if (status == 412) {
+                refused.add(path);
+            }
+        }
+    }
+
+    /** Object paths ({@code /bucket/key}) of every PUT that created its object ({@code 200}). */
+    public List<String> createdPaths() {
+        return List.copyOf(created);
+    }
+
+    /** Object paths of every PUT refused with {@code 412}: the object already existed. */
+    public List<String> refusedPaths() {
+        return List.copyOf(refused);
     }
 
     /** Responses {@code 412 Precondition Failed}: a create that found its key taken. */
@@ -72,6 +95,8 @@ public final class RequestCounter implements ExecutionInterceptor {
         counts.clear();
         attempts.set(0);
         preconditionFailed.set(0);
+        created.clear();
+        refused.clear();
     }
 
     @Override

@@ -3,8 +3,11 @@ package dev.secrets.internal.audit;
 import dev.secrets.AuditFailedException;
 import dev.secrets.spi.AuditEvent;
 import dev.secrets.spi.AuditSink;
+import dev.secrets.spi.SecretsMetrics;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -14,20 +17,36 @@ import java.util.function.Supplier;
  * <p>When the sinks refuse (fail closed) the event of a successful operation, {@link #record}
  * throws {@link AuditFailedException}; the event of a failed operation gets the refusal added to its
  * error as suppressed, and the caller throws its own error as before. {@link #preflight()} lets a
- * write fail before it changes anything when no sink could record its event.
+ * write fail before it changes anything when no sink could record its event. Reads served from the
+ * cache are not recorded one by one: they count themselves on a {@link #counter} and
+ * {@link CachedReadAudit} writes the counts.
  */
 public final class Auditor implements AutoCloseable {
     private final List<AuditSink> sinks;
     private final boolean enabled;
     private final String principal;
     private final Clock clock;
+    /** Audits cache hits off the read's path; null when not auditing. */
+    private final CachedReadAudit cachedReads;
 
-    /** @param sinks the sinks, in order (none: auditing off); @param principal recorded in every event, may be null */
-    public Auditor(List<AuditSink> sinks, String principal, Clock clock) {
+    /**
+     * @param sinks               the sinks, in order (none: auditing off)
+     * @param principal           recorded in every event, may be null
+     * @param ticker              the cache's ticker, for the counts of cached reads
+     * @param cachedReadsInterval how often counts of cached reads are written ({@link Duration#ZERO}: by hand)
+     */
+    public Auditor(List<AuditSink> sinks, String principal, Clock clock, LongSupplier ticker, SecretsMetrics metrics,
+                   Duration cachedReadsInterval) {
         this.sinks = List.copyOf(sinks);
         this.enabled = !this.sinks.isEmpty();
         this.principal = principal;
         this.clock = clock;
+        this.cachedReads = enabled ? new CachedReadAudit(this.sinks, principal, clock, ticker, metrics, cachedReadsInterval) : null;
+    }
+
+    /** Where cached reads of one version count themselves; null when not auditing. */
+    public CachedReadAudit.Counter counter(String secretId, String versionId) {
+        return enabled ? cachedReads.counter(secretId, versionId) : null;
     }
 
     /** Whether any sink listens: the read path checks this before it builds an event. */
@@ -52,6 +71,7 @@ public final class Auditor implements AutoCloseable {
             try {
                 s.record(event);
             } catch (RuntimeException refused) {
+                cachedReads.sinkFailed();
                 if (error != null) {
                     // The operation failed: nothing happened that could go unrecorded; keep its own error.
                     error.addSuppressed(refused);
@@ -60,6 +80,7 @@ public final class Auditor implements AutoCloseable {
                 throw refused;
             }
         }
+        cachedReads.sinkRecorded();
     }
 
     /**
@@ -99,9 +120,12 @@ public final class Auditor implements AutoCloseable {
         }
     }
 
-    /** Closes every sink, best effort. */
+    /** Writes the last counts of cached reads, then closes every sink, best effort. */
     @Override
     public void close() {
+        if (cachedReads != null) {
+            cachedReads.close(); // before the sinks close: no counted read is lost at a clean shutdown
+        }
         for (AuditSink s : sinks) {
             try {
                 s.close();

@@ -4,12 +4,14 @@ import dev.secrets.GetSecretValueRequest;
 import dev.secrets.Label;
 import dev.secrets.SecretVersion;
 import dev.secrets.StoreUnavailableException;
+import dev.secrets.internal.audit.CachedReadAudit;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -21,18 +23,29 @@ import java.util.function.Supplier;
  * injected {@link RefreshScheduler}. Thread-safe.
  */
 public final class SecretCache implements AutoCloseable {
-    /** A cached version and the ticker reading when it was loaded. Immutable. */
+    /** A cached version, the ticker reading when it was loaded, and where its hits are counted for the audit. */
     public static final class Entry {
         private final SecretVersion version;
         private final long loadedAt;
+        /** Null when the client has no audit sink. */
+        private final CachedReadAudit.Counter reads;
 
-        Entry(SecretVersion version, long loadedAt) {
+        Entry(SecretVersion version, long loadedAt, CachedReadAudit.Counter reads) {
             this.version = version;
             this.loadedAt = loadedAt;
+            this.reads = reads;
         }
 
         public SecretVersion version() {
             return version;
+        }
+
+        /**
+         * Counts a read served from this entry at ticker reading {@code now}, for the audit; false when
+         * it cannot be counted (the audit refuses) and the read must go the uncached, audited way.
+         */
+        public boolean countHit(long now) {
+            return reads == null || reads.hit(now);
         }
     }
 
@@ -40,17 +53,21 @@ public final class SecretCache implements AutoCloseable {
     private final long ttlNanos;
     private final int maxSize;
     private final RefreshScheduler scheduler;
+    private final BiFunction<String, String, CachedReadAudit.Counter> counters;
     /** CURRENT of each secret: the hot path is one lookup here. */
     private final ConcurrentHashMap<String, Entry> current = new ConcurrentHashMap<>();
     /** Other labels and explicit versions, by {@code id \0 L:label} / {@code id \0 V:versionId}. */
     private final ConcurrentHashMap<String, Entry> others = new ConcurrentHashMap<>();
     private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
 
-    public SecretCache(LongSupplier ticker, Duration ttl, int maxSize, RefreshScheduler scheduler) {
+    /** @param counters where the hits of a (secret ID, version ID) are counted for the audit; may return null (no audit) */
+    public SecretCache(LongSupplier ticker, Duration ttl, int maxSize, RefreshScheduler scheduler,
+                       BiFunction<String, String, CachedReadAudit.Counter> counters) {
         this.ticker = ticker;
         this.ttlNanos = ttl.toNanos();
         this.maxSize = maxSize;
         this.scheduler = scheduler;
+        this.counters = counters;
     }
 
     /** The ticker this cache measures freshness with (nanoseconds). */
@@ -89,7 +106,7 @@ public final class SecretCache implements AutoCloseable {
 
     /** Caches {@code v} as read for {@code req}, also by its version ID. */
     public void put(GetSecretValueRequest req, SecretVersion v) {
-        Entry entry = new Entry(v, ticker.getAsLong());
+        Entry entry = new Entry(v, ticker.getAsLong(), counters.apply(req.id(), v.versionId()));
         if (isCurrent(req)) {
             current.put(req.id(), entry);
         } else {

@@ -16,6 +16,14 @@ public final class Argon2 {
     public static final int DEFAULT_PARALLELISM = 1;
     public static final int MIN_MEMORY_KIB = 19 * 1024;
     public static final int MIN_ITERATIONS = 2;
+    /**
+     * Highest cost a reader accepts from a keyring header (1 GiB, 64 iterations, 16 lanes): the
+     * header is in the store, and whoever can write there must not make every reader of the key run
+     * out of memory ({@code m=2^31}) or hang ({@code t=2^31}).
+     */
+    public static final int MAX_MEMORY_KIB = 1024 * 1024;
+    public static final int MAX_ITERATIONS = 64;
+    public static final int MAX_PARALLELISM = 16;
 
     private Argon2() {
     }
@@ -28,6 +36,10 @@ public final class Argon2 {
             }
             if (memoryKiB < MIN_MEMORY_KIB || iterations < MIN_ITERATIONS || parallelism < 1) {
                 throw new IllegalArgumentException("Argon2id cost below OWASP's minimum (m=19 MiB, t=2, p=1)");
+            }
+            if (memoryKiB > MAX_MEMORY_KIB || iterations > MAX_ITERATIONS || parallelism > MAX_PARALLELISM) {
+                throw new IllegalArgumentException("Argon2id cost m=" + memoryKiB + " KiB, t=" + iterations + ", p=" + parallelism
+                        + " is above the accepted maximum (m=1 GiB, t=64, p=16)");
             }
         }
     }

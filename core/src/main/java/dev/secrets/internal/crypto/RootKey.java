@@ -1,15 +1,10 @@
 package dev.secrets.internal.crypto;
 
 import dev.secrets.ConfigurationException;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -99,30 +94,10 @@ public final class RootKey {
     }
 
     private static byte[] readFile(String keyName, String uri, Path path) {
-        if (!Files.isRegularFile(path)) {
-            throw new ConfigurationException("key URI " + uri + " of master key '" + keyName + "': no such file " + path);
-        }
-        try {
-            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
-            for (PosixFilePermission p : perms) {
-                if (p.name().startsWith("GROUP_") || p.name().startsWith("OTHERS_")) {
-                    throw new ConfigurationException("key file " + path + " of master key '" + keyName
-                            + "' can be accessed by group or others; run chmod 600 " + path);
-                }
-            }
-        } catch (UnsupportedOperationException e) {
-            // Not a POSIX file system: nothing to check.
-        } catch (IOException e) {
-            throw new ConfigurationException("key file " + path + " of master key '" + keyName + "' cannot be read", e);
-        }
-        try {
-            byte[] content = Files.readAllBytes(path);
-            String text = new String(content, StandardCharsets.US_ASCII);
-            Arrays.fill(content, (byte) 0);
-            return decode(keyName, uri, text);
-        } catch (IOException e) {
-            throw new ConfigurationException("key file " + path + " of master key '" + keyName + "' cannot be read", e);
-        }
+        byte[] content = KeyFile.read(keyName, path);
+        String text = new String(content, StandardCharsets.US_ASCII);
+        Arrays.fill(content, (byte) 0);
+        return decode(keyName, uri, text);
     }
 
     public boolean isPassphrase() {

@@ -19,9 +19,6 @@ import java.util.Map;
 @JsonPropertyOrder({"format", "id", "generation", "tombstone", "kind", "description", "tags", "keyName", "created",
         "lastChanged", "lastRotated", "deletionDate", "rotation", "versions"})
 public final class SecretRecord {
-    /** Most versions a secret keeps. */
-    public static final int MAX_VERSIONS = 100;
-
     public int format = 1;
     public String id;
     public long generation;
@@ -129,12 +126,12 @@ public final class SecretRecord {
     }
 
     /**
-     * Drops the oldest unlabelled versions until at most {@link #MAX_VERSIONS} are left.
+     * Drops the oldest unlabelled versions until at most {@code max} are left.
      *
      * @throws InvalidSecretException when every version carries a label
      */
-    public void trimVersions() {
-        while (versions.size() > MAX_VERSIONS) {
+    public void trimVersions(int max) {
+        while (versions.size() > max) {
             VersionEntry oldest = null;
             for (VersionEntry v : versions) {
                 if (v.labels.isEmpty()) {
@@ -143,7 +140,7 @@ public final class SecretRecord {
                 }
             }
             if (oldest == null) {
-                throw new InvalidSecretException("secret '" + id + "' has " + MAX_VERSIONS
+                throw new InvalidSecretException("secret '" + id + "' has " + max
                         + " versions and every one carries a label; remove a label first");
             }
             versions.remove(oldest);

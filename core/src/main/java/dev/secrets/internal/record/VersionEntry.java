@@ -9,11 +9,13 @@ import java.util.List;
 import java.util.Set;
 
 /** One immutable version inside a {@link SecretRecord}; only its labels ever change. */
-@JsonPropertyOrder({"id", "labels", "created", "type", "keyVersion", "wrappedKey", "nonce", "ciphertext"})
+@JsonPropertyOrder({"id", "labels", "created", "destroyed", "type", "keyVersion", "wrappedKey", "nonce", "ciphertext"})
 public final class VersionEntry {
     public String id;
     public List<String> labels = new ArrayList<>();
     public String created;
+    /** When the value was destroyed (its data key, nonce and ciphertext removed); null while it exists. */
+    public String destroyed;
     public ValueType type;
     /** Version of the master key whose wrap key wraps {@link #wrappedKey}. */
     public int keyVersion;
@@ -33,6 +35,7 @@ public final class VersionEntry {
         v.nonce = nonce;
         v.ciphertext = ciphertext;
         v.created = created;
+        v.destroyed = destroyed;
         v.labels = new ArrayList<>(labels);
         return v;
     }

@@ -9,12 +9,14 @@ import dev.secrets.internal.record.SecretRecord;
 import dev.secrets.internal.store.RecordLog;
 import dev.secrets.spi.ListPage;
 import dev.secrets.spi.ObjectStore;
+import dev.secrets.spi.RefusedObjectException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Pages of secrets' records in ID order, for listing: one store listing of the {@code secrets/}
@@ -27,10 +29,16 @@ public final class RecordListing {
 
     private final ObjectStore store;
     private final SecretRepository repository;
+    private final Consumer<String> invalidObject;
 
-    public RecordListing(ObjectStore store, SecretRepository repository) {
+    /**
+     * @param invalidObject told of each key under {@code secrets/} whose ID is invalid (planted there: it is
+     *                      skipped, so that it cannot break the walk for every other secret); must not throw
+     */
+    public RecordListing(ObjectStore store, SecretRepository repository, Consumer<String> invalidObject) {
         this.store = store;
         this.repository = repository;
+        this.invalidObject = invalidObject;
     }
 
     /**
@@ -55,6 +63,10 @@ public final class RecordListing {
                 String id = secretIdOf(k);
                 if (id == null || !id.startsWith(req.prefix())) {
                     continue; // prefix "a/" also matches the keys of secret "a" (secrets/a/~…)
+                }
+                if (SecretId.problem(id) != null) {
+                    invalidObject.accept(k); // planted: it must not break the walk for every other secret
+                    continue;
                 }
                 latest.merge(id, k, (a, b) -> RecordLog.generationOf(a) >= RecordLog.generationOf(b) ? a : b);
                 lastKey.put(id, k);
@@ -112,7 +124,8 @@ public final class RecordListing {
                 return repository.decodeForListing(id, repository.parse(id, key, bytes.get()), storeId);
             }
             return repository.loadAnyKey(SecretId.of(id)); // compacted since listed
-        } catch (SecretTamperedException | MissingMasterKeyException e) {
+        } catch (SecretTamperedException | MissingMasterKeyException | RecordLog.CorruptRecordException
+                 | RefusedObjectException e) {
             return null; // listed by ID elsewhere; reading it reports the problem
         }
     }
@@ -123,12 +136,6 @@ public final class RecordListing {
                 return false;
             }
         }
-        for (Map.Entry<String, String> t : req.tags().entrySet()) {
-            String have = r.tags.get(t.getKey());
-            if (have == null || (t.getValue() != null && !t.getValue().equals(have))) {
-                return false;
-            }
-        }
-        return true;
+        return req.matches(r.id, r.description, r.tags);
     }
 }

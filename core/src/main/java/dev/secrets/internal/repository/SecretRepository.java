@@ -14,6 +14,7 @@ import dev.secrets.internal.record.Envelope;
 import dev.secrets.internal.record.RecordCodec;
 import dev.secrets.internal.record.SecretRecord;
 import dev.secrets.internal.record.VersionEntry;
+import dev.secrets.internal.record.VersionHygiene;
 import dev.secrets.internal.store.RecordLog;
 import dev.secrets.internal.store.StoreIdentity;
 import java.security.SecureRandom;
@@ -163,8 +164,29 @@ public final class SecretRepository {
         return open(r, r.select(label, versionId), l.storeId());
     }
 
+    /**
+     * The {@code CURRENT} version of a secret from its latest record as a listing found it (null: no
+     * record), verified and decrypted as {@link #read} does.
+     */
+    public SecretVersion openCurrent(SecretId id, RecordLog.Entry latest) {
+        String storeId = storeIdOf(id);
+        SecretRecord r = latest == null ? null : RecordCodec.decode(id.value(), latest.generation(), latest.payload(), storeId,
+                (name, version) -> keyVersion(storeId, name, version, id.value()));
+        if (r == null || r.tombstone) {
+            throw notFound(id);
+        }
+        r.checkNotDeleted(clock.instant());
+        return open(r, r.select(Label.CURRENT, null), storeId);
+    }
+
+    /** Deletes every generation of secret {@code id}'s log older than {@code generation} (they hold destroyed values). */
+    public void removeOlderThan(SecretId id, long generation) {
+        log.removeOlderThan(SECRETS + id.value(), generation);
+    }
+
     /** Decrypts version {@code v} of {@code r}. */
     public SecretVersion open(SecretRecord r, VersionEntry v, String storeId) {
+        VersionHygiene.requireValue(r, v);
         Keyring.Version key = keyVersion(storeId, r.keyName, v.keyVersion, r.id);
         SecretValue value;
         try {
@@ -204,9 +226,9 @@ public final class SecretRepository {
         }
     }
 
-    /** Whether version {@code v} of {@code r} holds {@code value} (false for a null value). */
+    /** Whether version {@code v} of {@code r} holds {@code value} (false for a null value or a destroyed version). */
     public boolean sameValue(SecretRecord r, VersionEntry v, String storeId, SecretValue value) {
-        if (value == null) {
+        if (value == null || v.destroyed != null) {
             return false;
         }
         Keyring.Version key = keyVersion(storeId, r.keyName, v.keyVersion, r.id);

@@ -8,6 +8,7 @@ import dev.secrets.SecretKind;
 import dev.secrets.SecretNotFoundException;
 import dev.secrets.SecretValue;
 import dev.secrets.SecretVersion;
+import dev.secrets.SecretsException;
 import dev.secrets.spi.RotationContext;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -95,6 +96,14 @@ final class DefaultRotationContext implements RotationContext {
 
     @Override
     public SecretVersion readSecret(String secretId) {
+        // The runner may hold the keys of several teams: a rotation reads only secrets under the
+        // rotated secret's own master key, or it would be a confused deputy for whoever sets its parameters.
+        String own = engine.describe(id.value()).keyName();
+        String other = engine.describe(secretId).keyName();
+        if (!own.equals(other)) {
+            throw new SecretsException("secret '" + secretId + "' is under master key '" + other + "', not under master key '" + own
+                    + "' of secret '" + id + "' that is being rotated; a rotation reads only secrets under the rotated secret's own key");
+        }
         SecretVersion v = engine.get(GetSecretValueRequest.of(secretId).bypassingCache());
         remember(v.value());
         return v;

@@ -143,8 +143,10 @@ public final class PostgresRotator implements Rotator {
                         + " cannot be read: " + e.getMessage(), e);
             }
             DatabaseCredentials admin = creds(adminSecret, "admin secret '" + adminId + "'");
+            requireSameEndpoint(ctx, adminId, admin, pending);
             String base = baseUser(pending.username(), suffix(ctx));
-            try (Connection c = connect(pending.withLogin(admin.username(), admin.password()), timeout)) {
+            // The admin's password goes only to the admin secret's own endpoint, never to one the rotated secret names.
+            try (Connection c = connect(admin, timeout)) {
                 if (!roleExists(c, pending.username())) {
                     execute(c, "CREATE ROLE %I WITH LOGIN PASSWORD %L", pending.username(), pending.password());
                     execute(c, "GRANT %I TO %I", base, pending.username());
@@ -211,6 +213,22 @@ public final class PostgresRotator implements Rotator {
     static String otherUser(String user, String suffix) {
         String base = baseUser(user, suffix);
         return user.equals(base) ? base + suffix : base;
+    }
+
+    /**
+     * The admin secret must name the server of the rotated secret: otherwise whoever writes the
+     * rotated secret's {@code host} would choose where the admin password is sent.
+     */
+    private static void requireSameEndpoint(RotationContext ctx, String adminId, DatabaseCredentials admin, DatabaseCredentials pending) {
+        String adminHost = admin.host().orElse("");
+        String host = pending.host().orElse("");
+        String adminPort = admin.port().orElse("5432");
+        String port = pending.port().orElse("5432");
+        if (adminHost.isBlank() || !adminHost.equalsIgnoreCase(host) || !adminPort.equals(port)) {
+            throw new SecretsException("the admin secret '" + adminId + "' names " + (adminHost.isBlank() ? "no host" : admin.address())
+                    + ", not the server of secret '" + ctx.secretId() + "' (" + pending.address() + "); the admin login goes only to"
+                    + " the admin secret's own host and port, so both secrets must name the same server");
+        }
     }
 
     private static DatabaseCredentials pending(RotationContext ctx) {

@@ -4,6 +4,7 @@ import dev.secrets.ConflictException;
 import dev.secrets.StoreUnavailableException;
 import dev.secrets.spi.ListPage;
 import dev.secrets.spi.ObjectStore;
+import dev.secrets.spi.RefusedObjectException;
 import dev.secrets.spi.StoredObject;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -141,7 +142,7 @@ public final class RecordLog {
                 return Optional.empty();
             }
             String latest = listing.latest();
-            Optional<StoredObject> got = store.getWithETag(latest);
+            Optional<StoredObject> got = getWithETag(name, latest);
             if (got.isEmpty()) {
                 // Compacted between list and get: a newer generation exists; look again.
                 listing = generations(name);
@@ -159,7 +160,7 @@ public final class RecordLog {
             if (now.equals(latest)) {
                 return Optional.of(entry);
             }
-            Optional<byte[]> newer = store.get(now);
+            Optional<byte[]> newer = get(name, now);
             if (newer.isPresent() && parse(name, now, newer.get()).recorded(entry.generation, entry.writeId())) {
                 return Optional.of(entry); // the object read is in the history: a state that was the latest
             }
@@ -193,7 +194,7 @@ public final class RecordLog {
                 compact(keys, generation);
                 return true;
             }
-            Optional<byte[]> bytes = store.get(latest);
+            Optional<byte[]> bytes = get(name, latest);
             if (bytes.isEmpty()) {
                 continue;
             }
@@ -223,6 +224,31 @@ public final class RecordLog {
                 }
             }
         }
+    }
+
+    /**
+     * Deletes every generation of {@code name} older than {@code generation}, and lists again to check
+     * that none is left (unlike compaction, which is best effort). For data that must be gone from the
+     * store, such as a destroyed version's ciphertext that older generations still hold.
+     *
+     * @throws StoreUnavailableException when older generations remain after a few attempts
+     */
+    public void removeOlderThan(String name, long generation) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            List<String> older = new ArrayList<>();
+            for (String k : generationKeys(name)) {
+                if (generationOf(k) < generation) {
+                    older.add(k);
+                }
+            }
+            if (older.isEmpty()) {
+                return;
+            }
+            for (String k : older) {
+                store.delete(k);
+            }
+        }
+        throw new StoreUnavailableException("could not remove the older generations of '" + name + "' from " + store.location());
     }
 
     /** The generation keys of a log in order, and the ETag of the latest when the store gave one. */
@@ -313,13 +339,30 @@ public final class RecordLog {
         }
     }
 
+    /** {@link ObjectStore#get}, with an object the store refuses to read reported as a damaged record. */
+    private Optional<byte[]> get(String name, String key) {
+        try {
+            return store.get(key);
+        } catch (RefusedObjectException e) {
+            throw new CorruptRecordException(name, key, e);
+        }
+    }
+
+    private Optional<StoredObject> getWithETag(String name, String key) {
+        try {
+            return store.getWithETag(key);
+        } catch (RefusedObjectException e) {
+            throw new CorruptRecordException(name, key, e);
+        }
+    }
+
     /** An object of the log whose framing is damaged. */
     public static final class CorruptRecordException extends dev.secrets.SecretsException {
         private static final long serialVersionUID = 1L;
         private final String name;
 
         CorruptRecordException(String name, String key, Throwable cause) {
-            super("stored object " + key + " is damaged", cause);
+            super("stored object " + key + " is damaged" + (cause instanceof RefusedObjectException ? ": " + cause.getMessage() : ""), cause);
             this.name = name;
         }
 

@@ -73,7 +73,7 @@ public final class Connector {
     public Connection connect(String url, Properties info) throws SQLException {
         SecretsUrl parsed = parse(url);
         Properties props = info != null ? info : new Properties();
-        String secretId = firstNonBlank(parsed.secretId(), props.getProperty(SECRET_ID), props.getProperty("user"));
+        String secretId = secretId(url, parsed, props);
         if (secretId == null) {
             throw new SQLException("jdbc:secrets: no secret ID for " + Masking.url(url) + ": set the user (or secretId) property, "
                     + "or the secretId URL parameter, to the ID of the secret that holds the database credentials", "28000");
@@ -87,6 +87,9 @@ public final class Connector {
         Driver driver = parsed.endpointForm() ? null : drivers.forUrl(parsed.subprotocol(), parsed.realUrl());
         DatabaseCredentials creds = read(profile, secretId, false);
         String realUrl = realUrl(parsed, dialect, creds, secretId);
+        if (!parsed.endpointForm() && !profile.allowOtherHost()) {
+            HostPinning.check(realUrl, pass, creds, secretId, parsed.subprotocol());
+        }
         if (driver == null) {
             driver = drivers.forUrl(parsed.subprotocol(), realUrl);
         }
@@ -138,6 +141,8 @@ public final class Connector {
             creds = fresh;
             if (parsed.endpointForm()) {
                 realUrl = realUrl(parsed, dialect, creds, secretId);
+            } else if (!profile.allowOtherHost()) {
+                HostPinning.check(realUrl, pass, creds, secretId, parsed.subprotocol()); // the re-read secret may name another host
             }
         }
     }
@@ -218,6 +223,23 @@ public final class Connector {
             parsedUrls.put(url, parsed);
         }
         return parsed;
+    }
+
+    /**
+     * The secret ID: the {@code user} property, else the {@code secretId} property, else the URL's
+     * {@code secretId} parameter. A {@code secretId} never overrides an explicit {@code user}: when
+     * both are given and differ, the connect is refused (whoever wrote the URL must not choose
+     * another secret than the application's user names).
+     */
+    private static String secretId(String url, SecretsUrl parsed, Properties props) throws SQLException {
+        String user = firstNonBlank(props.getProperty("user"));
+        for (String other : new String[] {firstNonBlank(props.getProperty(SECRET_ID)), firstNonBlank(parsed.secretId())}) {
+            if (user != null && other != null && !other.equals(user)) {
+                throw new SQLException("jdbc:secrets: " + Masking.url(url) + " names secret '" + other + "' with secretId, but the user "
+                        + "property names secret '" + user + "'; a secretId never overrides the user: give one of them", "28000");
+            }
+        }
+        return firstNonBlank(user, props.getProperty(SECRET_ID), parsed.secretId());
     }
 
     private static String firstNonBlank(String... values) {

@@ -13,9 +13,11 @@ import java.time.Duration;
  * @param fields        the secret fields holding the user name and the password
  * @param maxRetries    connects retried at most this many times after a refused login
  * @param retryBudget   and within this time from the first try
+ * @param allowOtherHost whether the application's own configuration (not a connection property) allows
+ *                      credentials to go to a host or port the secret does not name
  */
 public record Profile(SecretsClient client, String store, DatabaseCredentials.FieldNames fields, int maxRetries,
-        Duration retryBudget) {
+        Duration retryBudget, boolean allowOtherHost) {
     /** The secret field holding the user name. */
     public String usernameField() {
         return fields.username();

@@ -73,6 +73,8 @@ public final class Profiles {
         if (budget.isNegative()) {
             throw new ConfigurationException(JdbcSettings.RETRY_BUDGET + " must not be negative");
         }
-        return new Profile(client, store, DatabaseCredentials.FieldNames.from(config), retries, budget);
+        // Only the application's own configuration may allow another host: connection properties travel with the URL.
+        boolean allowOtherHost = SecretsConfig.load(Map.of()).bool(HostPinning.ALLOW_OTHER_HOST, false);
+        return new Profile(client, store, DatabaseCredentials.FieldNames.from(config), retries, budget, allowOtherHost);
     }
 }

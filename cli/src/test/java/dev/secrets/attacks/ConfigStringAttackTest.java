@@ -1,0 +1,154 @@
+package dev.secrets.attacks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.secrets.CreateSecretRequest;
+import dev.secrets.InvalidSecretException;
+import dev.secrets.SecretKind;
+import dev.secrets.SecretValue;
+import dev.secrets.SecretsClient;
+import dev.secrets.s3.testing.S3ProxyServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Attacker: controls a configuration string — a {@code jdbc:secrets:} URL — or the fields of a
+ * secret that end up in a URL, but holds no key (docs/security.md, attacker 3). The "database" they
+ * point at is {@link FakePostgres}, which asks for the password in cleartext: every test asserts it
+ * got nothing. On the file store and on s3proxy, through the real {@code jdbc:secrets:} driver.
+ */
+class ConfigStringAttackTest {
+    private static final String CANARY = "config-attack-canary-P9w";
+    private static final Map<String, String> SAVED = new HashMap<>();
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void s3CredentialsForTheDriversOwnClient() {
+        // The driver builds its own client through the AWS SDK's default chain: system properties come first.
+        Map<String, String> aws = Map.of("aws.accessKeyId", S3ProxyServer.ACCESS_KEY, "aws.secretAccessKey", S3ProxyServer.SECRET_KEY,
+                "aws.region", "us-east-1");
+        aws.forEach((k, v) -> {
+            SAVED.put(k, System.getProperty(k));
+            System.setProperty(k, v);
+        });
+    }
+
+    @AfterAll
+    static void restore() {
+        SAVED.forEach((k, v) -> {
+            if (v == null) {
+                System.clearProperty(k);
+            } else {
+                System.setProperty(k, v);
+            }
+        });
+    }
+
+    private record Setup(AttackStore store, SecretsClient admin, Properties settings) {
+    }
+
+    private Setup setup(String kind) throws Exception {
+        AttackStore store = AttackStore.of(kind, tmp);
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        Path keyFile = Files.writeString(tmp.resolve("master.key"), Base64.getEncoder().encodeToString(key));
+        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+        Properties settings = new Properties();
+        settings.setProperty("secrets.store", store.uri());
+        settings.setProperty("secrets.key", "file:" + keyFile);
+        SecretsClient admin = store.client(Map.of("default", key));
+        admin.createSecret(CreateSecretRequest.of("prod/payments-db", SecretKind.DATABASE, SecretValue.ofFields(Map.of(
+                "username", "payments", "password", CANARY, "host", "db.internal", "port", 5432, "dbname", "payments"))));
+        return new Setup(store, admin, settings);
+    }
+
+    @ParameterizedTest(name = "{0} store")
+    @MethodSource("dev.secrets.attacks.AttackStore#kinds")
+    void urlNamingAnotherHostThanTheSecret_isRefusedBeforeAnyConnection(String kind) throws Exception {
+        Setup s = setup(kind);
+        try (AttackStore store = s.store(); FakePostgres attacker = new FakePostgres()) {
+            String url = "jdbc:secrets:postgresql://127.0.0.1:" + attacker.port() + "/payments?secretId=prod/payments-db&sslmode=disable";
+            assertThatThrownBy(() -> DriverManager.getConnection(url, s.settings()))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("refused before connecting")
+                    .hasMessageContaining("names host 127.0.0.1, but the secret 'prod/payments-db' names db.internal:5432")
+                    .hasMessageNotContaining(CANARY)
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("28000"));
+            assertThat(attacker.connections()).isZero();
+        }
+    }
+
+    @ParameterizedTest(name = "{0} store")
+    @MethodSource("dev.secrets.attacks.AttackStore#kinds")
+    void secretIdInTheUrl_neverOverridesTheApplicationsUser(String kind) throws Exception {
+        Setup s = setup(kind);
+        try (AttackStore store = s.store(); FakePostgres attacker = new FakePostgres()) {
+            s.admin().createSecret(CreateSecretRequest.of("app/own", SecretKind.DATABASE, SecretValue.ofFields(Map.of(
+                    "username", "app", "password", "app-own-password"))));
+            Properties props = new Properties();
+            props.putAll(s.settings());
+            props.setProperty("user", "app/own");
+            String url = "jdbc:secrets:postgresql://127.0.0.1:" + attacker.port() + "/payments?secretId=prod/payments-db";
+            assertThatThrownBy(() -> DriverManager.getConnection(url, props))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("a secretId never overrides the user")
+                    .hasMessageNotContaining(CANARY);
+            assertThat(attacker.passwords()).doesNotContain(CANARY);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} store")
+    @MethodSource("dev.secrets.attacks.AttackStore#kinds")
+    void urlSyntaxInADatabaseSecretsFields_isRefusedOnWrite_andNothingIsStored(String kind) throws Exception {
+        Setup s = setup(kind);
+        try (AttackStore store = s.store()) {
+            Map<String, String> before = store.snapshot();
+            assertThatThrownBy(() -> s.admin().createSecret(CreateSecretRequest.of("prod/mysql", SecretKind.DATABASE, SecretValue.ofFields(
+                    Map.of("username", "u", "password", CANARY, "host", "db.internal", "dbname", "app?allowLoadLocalInfile=true")))))
+                    .isInstanceOf(InvalidSecretException.class)
+                    .hasMessageContaining("field 'dbname'")
+                    .hasMessageNotContaining("allowLoadLocalInfile").hasMessageNotContaining(CANARY);
+            assertThatThrownBy(() -> s.admin().putSecretValue("prod/payments-db", SecretValue.ofFields(Map.of(
+                    "username", "u", "password", CANARY, "host", "db.internal/x?sslmode=disable"))))
+                    .isInstanceOf(InvalidSecretException.class)
+                    .hasMessageContaining("field 'host'")
+                    .hasMessageNotContaining("sslmode").hasMessageNotContaining(CANARY);
+            assertThat(store.snapshot()).isEqualTo(before);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} store")
+    @MethodSource("dev.secrets.attacks.AttackStore#kinds")
+    void urlSyntaxInAGenericSecretUsedAsCredentials_isRefusedOnUse(String kind) throws Exception {
+        Setup s = setup(kind);
+        try (AttackStore store = s.store(); FakePostgres attacker = new FakePostgres()) {
+            // A generic key/value secret is not checked on write; its fields are checked when used as credentials.
+            s.admin().createSecret(CreateSecretRequest.of("team/generic", SecretKind.GENERIC, SecretValue.ofFields(Map.of(
+                    "username", "u", "password", CANARY, "host", "127.0.0.1:" + attacker.port() + "/x?sslmode=disable&a="))));
+            Properties props = new Properties();
+            props.putAll(s.settings());
+            props.setProperty("user", "team/generic");
+            assertThatThrownBy(() -> DriverManager.getConnection("jdbc:secrets:postgresql", props))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("field 'host' must be a host name or an IP address")
+                    .hasMessageNotContaining("sslmode").hasMessageNotContaining(CANARY);
+            assertThat(attacker.connections()).isZero();
+        }
+    }
+}
