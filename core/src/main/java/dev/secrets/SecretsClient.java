@@ -3,11 +3,13 @@ package dev.secrets;
 import dev.secrets.internal.EngineAssembly;
 import dev.secrets.internal.SecretsEngine;
 import dev.secrets.internal.cache.RefreshScheduler;
+import dev.secrets.internal.crypto.KeyProviders;
 import dev.secrets.internal.crypto.RootKey;
 import dev.secrets.internal.read.BatchReader;
 import dev.secrets.internal.rotation.RotationEngine;
 import dev.secrets.internal.store.RecordLog;
 import dev.secrets.spi.AuditSink;
+import dev.secrets.spi.KeyRoot;
 import dev.secrets.spi.ObjectStore;
 import dev.secrets.spi.Rotator;
 import dev.secrets.spi.SecretsMetrics;
@@ -41,11 +43,13 @@ import java.util.function.LongSupplier;
 public final class SecretsClient implements AutoCloseable {
     private final SecretsEngine engine;
     private final RotationEngine rotations;
+    private final Function<String, String> environment;
     private final BatchReader batch;
 
-    private SecretsClient(SecretsEngine engine, List<Rotator> rotators) {
+    private SecretsClient(SecretsEngine engine, List<Rotator> rotators, Function<String, String> environment, Duration rotationLease) {
         this.engine = engine;
-        this.rotations = new RotationEngine(engine, rotators, RotationEngine.DEFAULT_LEASE);
+        this.environment = environment;
+        this.rotations = new RotationEngine(engine, rotators, rotationLease);
         this.batch = new BatchReader(engine.store(), new RecordLog(engine.store(), engine.random()), engine::readListed);
     }
 
@@ -249,6 +253,49 @@ public final class SecretsClient implements AutoCloseable {
         return engine.rewrap(keyName, progress);
     }
 
+    /**
+     * Moves master key {@code keyName} to the root named by {@code toUri} (any key URI: file → HSM,
+     * or a leaked root → a fresh one): every key version is re-encrypted under the new root in one
+     * atomic write, and the keyring's older generations are deleted, so the old root opens nothing
+     * in the store. This client needs the old root; a rekey that was interrupted is finished by
+     * running it again. Returns the number of key versions moved.
+     *
+     * @throws WrongMasterKeyException when neither the configured root nor {@code toUri} opens the keyring
+     */
+    public int rekey(String keyName, String toUri) {
+        // Not closed: this client goes on using the new root for the key.
+        KeyRoot to = KeyProviders.open(keyName, toUri, environment);
+        return engine.masterKeys().rekey(keyName, to);
+    }
+
+    /**
+     * Retires version {@code version} of master key {@code keyName}: its material is destroyed and
+     * values still under it can no longer be read. Refuses while values are still under it (run
+     * {@link #rewrap} first) unless {@code force}; never retires the primary version.
+     */
+    public MasterKeyDescription retireKeyVersion(String keyName, int version, boolean force) {
+        return engine.masterKeys().retire(keyName, version, force);
+    }
+
+    /** Master key {@code keyName}: provider scheme and versions with their state (needs its root). */
+    public MasterKeyDescription describeMasterKey(String keyName) {
+        return engine.masterKeys().describe(keyName);
+    }
+
+    /**
+     * The scheme of the root that wraps master key {@code keyName} ({@code file}, {@code pkcs11},
+     * {@code aws-kms}…), read from its keyring without needing the root; {@code none} when the
+     * store has no keyring for it.
+     */
+    public String masterKeyProvider(String keyName) {
+        return engine.masterKeys().providerOf(keyName);
+    }
+
+    /** The names of the master keys that have a keyring in the store. */
+    public List<String> masterKeyNames() {
+        return engine.masterKeys().names();
+    }
+
     /** Re-encrypts a secret under another master key (this client must hold both). */
     public void moveToKey(String id, String newKeyName) {
         engine.moveToKey(id, newKeyName);
@@ -279,6 +326,22 @@ public final class SecretsClient implements AutoCloseable {
      */
     public String rotateNow(String id) {
         return rotations.rotateNow(id);
+    }
+
+    /**
+     * Cancels rotation, as AWS CancelRotateSecret: turns the schedule off and, when a rotation is in
+     * progress, stops it — at once when no client is running it, else at the running client's next
+     * step boundary (its {@code rotateNow} then fails saying it was cancelled). The target is set back
+     * to the {@code CURRENT} credentials and the {@code PENDING} label is removed (the version stays,
+     * unlabelled), so a later {@link #rotateNow} starts a fresh rotation. A rotation whose last step
+     * already ran completes. {@link #configureRotation} turns the schedule on again.
+     *
+     * @throws RotationFailedException (step {@code cancelSecret}) when the target cannot be set back now;
+     *     the cancel stays requested and the next cancel or rotation completes it
+     * @throws InvalidSecretException when rotation is not configured
+     */
+    public RotationDescription cancelRotation(String id) {
+        return rotations.cancel(id);
     }
 
     /**
@@ -359,6 +422,7 @@ public final class SecretsClient implements AutoCloseable {
         private SecureRandom random;
         private Duration cacheTtl;
         private Integer cacheMaxSize;
+        private Duration rotationLease;
         private Integer maxVersions;
         private String principal;
         private final List<AuditSink> auditSinks = new ArrayList<>();
@@ -389,7 +453,10 @@ public final class SecretsClient implements AutoCloseable {
             return this;
         }
 
-        /** Key URI ({@code env:}, {@code file:}, {@code passphrase-env:}) of master key {@code name}. */
+        /**
+         * Key URI of master key {@code name}: {@code env:}, {@code file:}, {@code passphrase-env:},
+         * {@code pkcs11:}, or any scheme a {@link dev.secrets.spi.KeyProvider} on the class path handles.
+         */
         public Builder masterKey(String name, String keyUri) {
             keyUris.put(name, keyUri);
             return this;
@@ -425,6 +492,15 @@ public final class SecretsClient implements AutoCloseable {
 
         public Builder cacheTtl(Duration ttl) {
             this.cacheTtl = ttl;
+            return this;
+        }
+
+        /**
+         * How long a rotation step may run without renewing its lease before another runner may take the
+         * rotation over; default {@code secrets.rotation.lease}, else 10 minutes. At least 10 seconds.
+         */
+        public Builder rotationLease(Duration lease) {
+            this.rotationLease = Objects.requireNonNull(lease);
             return this;
         }
 
@@ -494,9 +570,17 @@ public final class SecretsClient implements AutoCloseable {
          * @throws ConfigurationException when no store is set, its scheme is unknown, or a key URI is bad
          */
         public SecretsClient build() {
-            return new SecretsClient(EngineAssembly.engine(new EngineAssembly.Settings(config, storeUri, objectStore,
+            SecretsEngine engine = EngineAssembly.engine(new EngineAssembly.Settings(config, storeUri, objectStore,
                     new LinkedHashMap<>(keyUris), new LinkedHashMap<>(keyBytes), clock, ticker, random, cacheTtl, cacheMaxSize, maxVersions,
-                    principal, List.copyOf(auditSinks), auditFailClosed, metrics, environment, refreshScheduler)), List.copyOf(rotators));
+                    principal, List.copyOf(auditSinks), auditFailClosed, metrics, environment, refreshScheduler));
+            Duration lease;
+            try {
+                lease = RotationEngine.lease(rotationLease, engine.config());
+            } catch (RuntimeException e) {
+                engine.close();
+                throw e;
+            }
+            return new SecretsClient(engine, List.copyOf(rotators), environment, lease);
         }
 
         /**

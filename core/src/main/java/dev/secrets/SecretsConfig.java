@@ -51,6 +51,8 @@ public final class SecretsConfig {
     public static final String CACHE_TTL = "secrets.cache.ttl";
     /** Most secrets cached; default {@code 1024}. */
     public static final String CACHE_MAX_SIZE = "secrets.cache.max-size";
+    /** How long a stale cached value may be served while the store fails; default {@code 24h}. */
+    public static final String CACHE_STALE_MAX_AGE = "secrets.cache.stale-max-age";
     /** Path of the JSON-lines audit log; none by default. */
     public static final String AUDIT_LOG = "secrets.audit.log";
     /** {@code true} adds the SLF4J audit sink (needs slf4j-api on the class path); default {@code false}. */
@@ -219,7 +221,8 @@ public final class SecretsConfig {
         return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
-    static Duration parseDuration(String key, String text) {
+    /** Parses {@code 90s}, {@code 15m}, {@code 1h}, {@code 2d} or ISO-8601; the error names {@code key}. */
+    public static Duration parseDuration(String key, String text) {
         String s = text.trim();
         Matcher m = SHORT_DURATION.matcher(s);
         if (m.matches()) {

@@ -32,6 +32,7 @@ class ArchitectureTest {
             Map.entry("store", Set.of("json")),
             Map.entry("keys", Set.of("crypto", "json", "store")),
             Map.entry("read", Set.of("store")),
+            Map.entry("pkcs11", Set.of("crypto")),
             Map.entry("record", Set.of("access", "crypto", "json")),
             Map.entry("repository", Set.of("crypto", "keys", "record", "store")),
             Map.entry("rotation", Set.of("access", "json", "record")));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.secrets.CreateSecretRequest;
 import dev.secrets.ListSecretsRequest;
 import dev.secrets.Page;
+import dev.secrets.PutSecretValueRequest;
 import dev.secrets.SecretDescription;
 import dev.secrets.SecretKind;
 import dev.secrets.SecretValue;
@@ -164,41 +165,60 @@ class S3RequestCountTest {
     }
 
     /**
-     * A client whose counts depend on nothing but the code: one attempt per call (no SDK retry can add a
-     * request or turn a landed PUT into a 412) and a call timeout no busy machine reaches.
+     * A client whose counts depend on nothing but the code and on the SDK's re-sends, which are counted: a call
+     * timeout no busy machine reaches, the SDK's retries as configured in production.
      */
     private static SecretsClient uncontendedClient(String uri, RequestCounter counter) {
-        ObjectStore store = s3.storeBuilder(uri).maxAttempts(1).callTimeout(Duration.ofSeconds(120)).addInterceptor(counter).build();
+        ObjectStore store = s3.storeBuilder(uri).maxAttempts(3).callTimeout(Duration.ofSeconds(120)).addInterceptor(counter).build();
         return SecretsClient.builder().config(isolated()).store(store).masterKey("default", KEY).build();
+    }
+
+    /** Read the record (LIST + GET), create the next generation (PUT), confirm it is the latest (LIST), delete the one it supersedes. */
+    private static final Map<String, Integer> WRITE = Map.of("ListObjectsV2", 2, "GetObject", 1, "PutObject", 1, "DeleteObject", 1);
+
+    /**
+     * What a write cost, exactly: {@link #WRITE}, plus one GetObject for each PUT that the SDK sent again and that met
+     * its own first send, which had landed though the client saw it fail (s3proxy and the JDK's HTTP client do
+     * that now and then: "Error writing request body to server"); the store then reads the object back and
+     * finds its own bytes. A 412 at a first send, with no other writer, never happens.
+     */
+    private static void assertWriteCost(String what, int round, Map<String, Integer> counts, RequestCounter counter) {
+        assertThat(counter.refusedPaths()).as("%s %d: 412s at a first send, without any other writer", what, round).isEmpty();
+        Map<String, Integer> expected = new java.util.TreeMap<>(WRITE);
+        expected.merge("GetObject", counter.refusedResentPaths().size(), Integer::sum);
+        assertThat(counts).as("%s %d (PUTs sent again that met their own first send: %d)", what, round,
+                counter.refusedResentPaths().size()).isEqualTo(expected);
     }
 
     @Test
     void anUncontendedWrite_costsAFixedHandfulOfRequests_everyTime() throws Exception {
         RequestCounter counter = new RequestCounter();
+        int resentRounds = 0;
         try (SecretsClient client = uncontendedClient(seed(1, 1), counter)) {
             client.getSecretValue(TARGET); // the once-per-process reads, not counted below
             for (int round = 0; round < 10; round++) {
                 counter.reset();
                 String version = client.putSecretValue(TARGET, SecretValue.ofText("next-" + round));
                 Map<String, Integer> put = counter.snapshot();
-                assertThat(counter.attempts()).as("round %d: one HTTP request per call", round).isEqualTo(counter.total());
-                assertThat(counter.preconditionFailed()).as("round %d: no 412 without a competing writer", round).isZero();
+                assertWriteCost("put", round, put, counter);
+                int putResends = counter.attempts() - counter.total();
                 counter.reset();
                 client.moveLabel(TARGET, dev.secrets.Label.of("STABLE"), version);
                 Map<String, Integer> move = counter.snapshot();
-                assertThat(counter.attempts()).isEqualTo(counter.total());
-                assertThat(counter.preconditionFailed()).isZero();
-                REPORT.add("uncontended write " + round + ": put value " + put + ", move label " + move);
-                // Read the record (LIST + GET), create the next generation (PUT), confirm it is the
-                // latest (LIST), delete the one it supersedes (DELETE). A put and a label move cost the same.
-                assertThat(move).as("round %d", round).isEqualTo(Map.of("ListObjectsV2", 2, "GetObject", 1, "PutObject", 1, "DeleteObject", 1));
-                assertThat(put).as("round %d", round).isEqualTo(move);
+                assertWriteCost("label move", round, move, counter);
+                int moveResends = counter.attempts() - counter.total();
+                if (putResends + moveResends > 0) {
+                    resentRounds++;
+                }
+                REPORT.add("uncontended write " + round + ": put value " + put + ", move label " + move + ", requests sent again "
+                        + putResends + "/" + moveResends);
             }
         }
+        REPORT.add("uncontended writes: " + resentRounds + " of 10 rounds had a request sent again");
     }
 
     @Test
-    void a412_onlyEverComesFromARealCompetingWriter() throws Exception {
+    void a412_onlyEverComesFromARealCompetingWriter_orTheCallsOwnLandedSend() throws Exception {
         String uri = seed(1, 1);
         RequestCounter a = new RequestCounter();
         RequestCounter b = new RequestCounter();
@@ -217,7 +237,16 @@ class S3RequestCountTest {
                     done.add(pool.submit(() -> {
                         start.await();
                         for (int i = 0; i < writes; i++) {
-                            c.putSecretValue(dev.secrets.PutSecretValueRequest.of(TARGET, SecretValue.ofText(name + i)).withToken(name + "-" + i));
+                            PutSecretValueRequest put = PutSecretValueRequest.of(TARGET, SecretValue.ofText(name + i)).withToken(name + "-" + i);
+                            for (int conflicts = 0; ; conflicts++) {
+                                try {
+                                    c.putSecretValue(put);
+                                    break;
+                                } catch (dev.secrets.ConflictException e) {
+                                    // declared and retryable: sent again with its token
+                                    assertThat(conflicts).isLessThan(100);
+                                }
+                            }
                         }
                         return null;
                     }));
@@ -228,12 +257,14 @@ class S3RequestCountTest {
             } finally {
                 pool.shutdown();
             }
-            REPORT.add("two competing writers, " + writes + " puts each: 412s " + a.refusedPaths().size() + " and "
-                    + b.refusedPaths().size());
+            REPORT.add("two competing writers, " + writes + " puts each: 412s at a first send " + a.refusedPaths().size() + " and "
+                    + b.refusedPaths().size() + ", at a re-send " + a.refusedResentPaths().size() + " and " + b.refusedResentPaths().size());
             assertThat(a.refusedPaths().size() + b.refusedPaths().size()).as("the writers did compete").isPositive();
-            // Every create refused to one client is an object the other client created.
-            assertThat(b.createdPaths()).containsAll(a.refusedPaths());
-            assertThat(a.createdPaths()).containsAll(b.refusedPaths());
+            // Every create refused at its first send is an object a writer's PUT really created (answered 200). A writer
+            // that read a state already superseded can meet its own earlier object, so both writers' creations count.
+            List<String> created = new ArrayList<>(a.createdPaths());
+            created.addAll(b.createdPaths());
+            assertThat(created).doesNotHaveDuplicates().containsAll(a.refusedPaths()).containsAll(b.refusedPaths());
             assertThat(clientA.describeSecret(TARGET).versions()).hasSize(1 + 2 * writes);
         }
     }

@@ -4,9 +4,11 @@ import dev.secrets.ConfigurationException;
 import dev.secrets.SecretsConfig;
 import dev.secrets.internal.audit.AuditDispatcher;
 import dev.secrets.internal.cache.RefreshScheduler;
+import dev.secrets.internal.crypto.KeyProviders;
 import dev.secrets.internal.crypto.RootKey;
 import dev.secrets.internal.record.VersionHygiene;
 import dev.secrets.spi.AuditSink;
+import dev.secrets.spi.KeyRoot;
 import dev.secrets.spi.ObjectStore;
 import dev.secrets.spi.ObjectStoreProvider;
 import dev.secrets.spi.SecretsMetrics;
@@ -65,13 +67,16 @@ public final class EngineAssembly {
             store = openStore(uri, cfg);
         }
         Function<String, String> env = s.environment();
-        Map<String, RootKey> roots = new LinkedHashMap<>();
-        cfg.get(SecretsConfig.KEY).ifPresent(u -> roots.put("default", RootKey.parse("default", u, env)));
+        Map<String, KeyRoot> roots = new LinkedHashMap<>();
+        cfg.get(SecretsConfig.KEY).ifPresent(u -> roots.put("default", KeyProviders.open("default", u, env)));
         cfg.withPrefix(SecretsConfig.KEYS_PREFIX).forEach((k, u) -> {
+            if (KeyPins.isBinding(k)) {
+                return; // secrets.keys.NAME.prefixes binds IDs to a key; it is not a key URI
+            }
             String name = k.substring(SecretsConfig.KEYS_PREFIX.length());
-            roots.put(name, RootKey.parse(name, u, env));
+            roots.put(name, KeyProviders.open(name, u, env));
         });
-        s.keyUris().forEach((name, u) -> roots.put(name, RootKey.parse(name, u, env)));
+        s.keyUris().forEach((name, u) -> roots.put(name, KeyProviders.open(name, u, env)));
         s.keyBytes().forEach((name, b) -> roots.put(name, RootKey.ofBytes(name, b)));
         Duration ttl = s.cacheTtl() != null ? s.cacheTtl() : cfg.duration(SecretsConfig.CACHE_TTL, Duration.ofHours(1));
         int max = s.cacheMaxSize() != null ? s.cacheMaxSize() : cfg.integer(SecretsConfig.CACHE_MAX_SIZE, 1024, 1);

@@ -153,6 +153,7 @@ final class KeyOperations {
                 return r;
             });
             cache.invalidate(id.value());
+            repository.pins().moved(id.value(), newKeyName);
             return null;
         });
     }

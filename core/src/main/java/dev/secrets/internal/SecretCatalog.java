@@ -7,13 +7,16 @@ import dev.secrets.RotationStatus;
 import dev.secrets.SecretDescription;
 import dev.secrets.SecretId;
 import dev.secrets.SecretTamperedException;
+import dev.secrets.SecretsConfig;
 import dev.secrets.internal.audit.Auditor;
 import dev.secrets.internal.read.SortedListing;
 import dev.secrets.internal.record.SecretRecord;
 import dev.secrets.internal.repository.RecordListing;
 import dev.secrets.internal.repository.SecretRepository;
 import dev.secrets.internal.store.AccessTracker;
+import dev.secrets.spi.SecretsMetrics;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +31,13 @@ final class SecretCatalog {
     private final AccessTracker access;
     private final Auditor audit;
     private final Clock clock;
+    private final SecretsConfig config;
+    private final SecretsMetrics metrics;
 
-    SecretCatalog(SecretRepository repository, RecordListing listing, AccessTracker access, Auditor audit, Clock clock) {
+    SecretCatalog(SecretRepository repository, RecordListing listing, AccessTracker access, Auditor audit, Clock clock,
+                  SecretsConfig config, SecretsMetrics metrics) {
+        this.config = config;
+        this.metrics = metrics;
         this.repository = repository;
         this.listing = listing;
         this.access = access;
@@ -89,8 +97,10 @@ final class SecretCatalog {
         return audit.audited("rotation.status", null, null, () -> {
             List<RotationStatus> out = new ArrayList<>();
             Instant now = clock.instant();
+            Duration maxAge = config.duration(RotationStatusCheck.MAX_AGE, null);
             for (SecretDescription d : allSecrets(false)) {
-                if (d.rotation() == null && d.versionWith(Label.PENDING).isEmpty()) {
+                if (d.rotation() == null && d.versionWith(Label.PENDING).isEmpty() && maxAge == null
+                        && !d.tags().containsKey(RotationStatusCheck.MAX_AGE)) {
                     continue;
                 }
                 SecretRecord r;
@@ -99,8 +109,9 @@ final class SecretCatalog {
                 } catch (SecretTamperedException e) {
                     continue; // reading it reports the tampering; the status lists rotations
                 }
-                RotationStatusCheck.of(r, now, graceSeconds).ifPresent(out::add);
+                RotationStatusCheck.of(r, now, graceSeconds, maxAge).ifPresent(out::add);
             }
+            metrics.secretsTooOld((int) out.stream().filter(st -> st.problems().contains(RotationStatus.Problem.TOO_OLD)).count());
             return out;
         });
     }

@@ -109,7 +109,7 @@ final class SecretReads {
             access.recordAccess(id.value());
             return v;
         } catch (StoreUnavailableException e) {
-            if (stale != null) {
+            if (stale != null && cache.mayServeStale(stale)) {
                 cache.refreshLater(req, () -> repository.read(SecretId.of(req.id()), req.label(), req.versionId()));
                 audit.record("secret.read", id.value(), stale.version().versionId(), null);
                 return stale.version();

@@ -16,7 +16,6 @@ import dev.secrets.internal.audit.Auditor;
 import dev.secrets.internal.audit.CachedReadAudit;
 import dev.secrets.internal.cache.RefreshScheduler;
 import dev.secrets.internal.cache.SecretCache;
-import dev.secrets.internal.crypto.RootKey;
 import dev.secrets.internal.keys.KeyringStore;
 import dev.secrets.internal.record.SecretRecord;
 import dev.secrets.internal.record.VersionHygiene;
@@ -27,6 +26,7 @@ import dev.secrets.internal.store.AccessTracker;
 import dev.secrets.internal.store.RecordLog;
 import dev.secrets.internal.store.StoreIdentity;
 import dev.secrets.spi.AuditSink;
+import dev.secrets.spi.KeyRoot;
 import dev.secrets.spi.ObjectStore;
 import dev.secrets.spi.SecretsMetrics;
 import java.security.SecureRandom;
@@ -63,15 +63,18 @@ public final class SecretsEngine implements RotationSupport, AutoCloseable {
     private final SecretCatalog catalog;
     private final SecretLifecycle lifecycle;
     private final KeyOperations keys;
+    private final MasterKeys masterKeys;
+    /** How long a stale value may stand in while the store fails, unless configured. */
+    private static final Duration DEFAULT_STALE_MAX_AGE = Duration.ofHours(24);
 
-    public SecretsEngine(ObjectStore store, Map<String, RootKey> roots, Clock clock, LongSupplier ticker, SecureRandom random,
+    public SecretsEngine(ObjectStore store, Map<String, ? extends KeyRoot> roots, Clock clock, LongSupplier ticker, SecureRandom random,
                          Duration ttl, int maxSize, String principal, List<AuditSink> sinks, SecretsConfig config,
                          SecretsMetrics metrics) {
         this(store, roots, clock, ticker, RefreshScheduler.daemon(), random, ttl, maxSize, principal, sinks, config, metrics);
     }
 
     /** As above, with the scheduler of the cache's background refreshes. */
-    public SecretsEngine(ObjectStore store, Map<String, RootKey> roots, Clock clock, LongSupplier ticker, RefreshScheduler refresher,
+    public SecretsEngine(ObjectStore store, Map<String, ? extends KeyRoot> roots, Clock clock, LongSupplier ticker, RefreshScheduler refresher,
                          SecureRandom random, Duration ttl, int maxSize, String principal, List<AuditSink> sinks,
                          SecretsConfig config, SecretsMetrics metrics) {
         this.store = store;
@@ -81,19 +84,27 @@ public final class SecretsEngine implements RotationSupport, AutoCloseable {
         this.metrics = metrics == null ? SecretsMetrics.NONE : metrics;
         this.audit = new Auditor(sinks, principal, clock, ticker, this.metrics, config == null ? CachedReadAudit.DEFAULT_INTERVAL
                 : config.duration(SecretsConfig.AUDIT_CACHED_READS_INTERVAL, CachedReadAudit.DEFAULT_INTERVAL));
-        Map<String, RootKey> rootsCopy = Map.copyOf(roots);
+        Map<String, ? extends KeyRoot> rootsCopy = Map.copyOf(roots);
         RecordLog log = new RecordLog(store, random);
         KeyringStore keyrings = new KeyringStore(log, name -> Optional.ofNullable(rootsCopy.get(name)), random, clock);
-        this.repository = new SecretRepository(log, new StoreIdentity(store, clock), keyrings, rootsCopy.keySet(), random, clock,
+        StoreIdentity identity = new StoreIdentity(store, clock);
+        this.repository = new SecretRepository(log, identity, keyrings, rootsCopy.keySet(), KeyPins.from(config), random, clock,
                 audit::preflight);
-        this.cache = new SecretCache(ticker, ttl, maxSize, refresher, audit::counter);
+        this.cache = new SecretCache(ticker, ttl, maxSize, refresher, audit::counter, (config == null ? DEFAULT_STALE_MAX_AGE
+                : config.duration(SecretsConfig.CACHE_STALE_MAX_AGE, DEFAULT_STALE_MAX_AGE)));
         AccessTracker access = new AccessTracker(store, clock);
         this.reads = new SecretReads(cache, repository, audit, access, this.metrics);
         this.writes = new SecretWrites(repository, cache, audit, clock, VersionHygiene.maxVersions(config));
         this.catalog = new SecretCatalog(repository, new RecordListing(store, repository, this::reportInvalidObject), access, audit,
-                clock);
+                clock, config, this.metrics);
         this.lifecycle = new SecretLifecycle(repository, catalog, cache, audit, clock);
         this.keys = new KeyOperations(repository, catalog, cache, audit, clock);
+        this.masterKeys = new MasterKeys(this, keyrings, identity, repository::loadAnyKey, audit::preflight, cache::clear);
+    }
+
+    /** Rekey, retire and description of master keys. */
+    public MasterKeys masterKeys() {
+        return masterKeys;
     }
 
     public String location() {
@@ -259,6 +270,11 @@ public final class SecretsEngine implements RotationSupport, AutoCloseable {
     @Override
     public void audit(String action, String secretId, String versionId, Throwable error) {
         audit.record(action, secretId, versionId, error);
+    }
+
+    /** Emits an audit event naming a master key; {@code error} null for success. */
+    public void audit(String action, String secretId, String versionId, String keyName, Throwable error) {
+        audit.record(action, secretId, versionId, keyName, error);
     }
 
     @Override

@@ -54,6 +54,27 @@ final class RecordingDriver implements Driver {
     }
 
     /**
+     * Waits until, since the {@code mark}-th recorded connect to {@code realUrl}, the database accepted a login
+     * as {@code user} with {@code password}; fails after {@code timeout} listing what was recorded.
+     */
+    static void awaitAccepted(String realUrl, int mark, String user, String password, java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<Attempt> all = attempts(realUrl);
+            List<Attempt> since = all.subList(Math.min(mark, all.size()), all.size());
+            if (since.stream().anyMatch(a -> a.accepted() && a.user().equals(user) && a.password().equals(password))) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no connection accepted as " + user + " with the new password within " + timeout
+                        + "; physical connects since the rotation (user, accepted): "
+                        + since.stream().map(a -> a.user() + " " + a.accepted()).toList());
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000); // polling what the pool's threads record
+        }
+    }
+
+    /**
      * Runs {@code action} once, when the database refuses the {@code n}-th login to {@code realUrl}, before
      * the refusal reaches the secrets driver: a test's way to change the world at an exact point of a retry.
      */

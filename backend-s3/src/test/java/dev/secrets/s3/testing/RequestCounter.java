@@ -7,6 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
@@ -24,10 +25,19 @@ public final class RequestCounter implements ExecutionInterceptor {
     private final AtomicInteger preconditionFailed = new AtomicInteger();
     private final List<String> created = new CopyOnWriteArrayList<>();
     private final List<String> refused = new CopyOnWriteArrayList<>();
+    private final List<String> refusedResent = new CopyOnWriteArrayList<>();
+    /** The attempts of one call so far: the SDK keeps one set of attributes per call, across its attempts. */
+    private static final ExecutionAttribute<AtomicInteger> CALL_ATTEMPTS = new ExecutionAttribute<>("RequestCounter.attempts");
+
+    @Override
+    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+        attributes.putAttribute(CALL_ATTEMPTS, new AtomicInteger());
+    }
 
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
         attempts.incrementAndGet();
+        attributes.getAttribute(CALL_ATTEMPTS).incrementAndGet();
     }
 
     @Override
@@ -49,8 +59,10 @@ public final class RequestCounter implements ExecutionInterceptor {
             String path = context.httpRequest().encodedPath().replace("%2F", "/");
             if (status == 200) {
                 created.add(path);
-            } else if (status == 412) {
+            } else if (status == 412 && attributes.getAttribute(CALL_ATTEMPTS).get() == 1) {
                 refused.add(path);
+            } else if (status == 412) {
+                refusedResent.add(path);
             }
         }
     }
@@ -60,9 +72,17 @@ public final class RequestCounter implements ExecutionInterceptor {
         return List.copyOf(created);
     }
 
-    /** Object paths of every PUT refused with {@code 412}: the object already existed. */
+    /** Object paths of every PUT refused with {@code 412} at its first send: the object already existed. */
     public List<String> refusedPaths() {
         return List.copyOf(refused);
+    }
+
+    /**
+     * Object paths of every PUT refused with {@code 412} when the SDK sent it again: the object existed, which
+     * may be the work of the call's own earlier send, landed though the client saw it fail.
+     */
+    public List<String> refusedResentPaths() {
+        return List.copyOf(refusedResent);
     }
 
     /** Responses {@code 412 Precondition Failed}: a create that found its key taken. */
@@ -97,6 +117,7 @@ public final class RequestCounter implements ExecutionInterceptor {
         preconditionFailed.set(0);
         created.clear();
         refused.clear();
+        refusedResent.clear();
     }
 
     @Override

@@ -54,6 +54,7 @@ public final class SecretCache implements AutoCloseable {
     private final int maxSize;
     private final RefreshScheduler scheduler;
     private final BiFunction<String, String, CachedReadAudit.Counter> counters;
+    private final long staleMaxAgeNanos;
     /** CURRENT of each secret: the hot path is one lookup here. */
     private final ConcurrentHashMap<String, Entry> current = new ConcurrentHashMap<>();
     /** Other labels and explicit versions, by {@code id \0 L:label} / {@code id \0 V:versionId}. */
@@ -62,7 +63,8 @@ public final class SecretCache implements AutoCloseable {
 
     /** @param counters where the hits of a (secret ID, version ID) are counted for the audit; may return null (no audit) */
     public SecretCache(LongSupplier ticker, Duration ttl, int maxSize, RefreshScheduler scheduler,
-                       BiFunction<String, String, CachedReadAudit.Counter> counters) {
+                       BiFunction<String, String, CachedReadAudit.Counter> counters, Duration staleMaxAge) {
+        this.staleMaxAgeNanos = staleMaxAge.toNanos();
         this.ticker = ticker;
         this.ttlNanos = ttl.toNanos();
         this.maxSize = maxSize;
@@ -78,6 +80,21 @@ public final class SecretCache implements AutoCloseable {
     /** The cached {@code CURRENT} of {@code id}, fresh or not; null when none. */
     public Entry current(String id) {
         return current.get(id);
+    }
+
+    /**
+     * Whether stale {@code e} may still stand in while the store fails: a stale value outlives the
+     * store's failure for a bounded time only, so that a store kept failing does not keep a revoked
+     * credential in use for ever.
+     */
+    public boolean mayServeStale(Entry e) {
+        return ticker.getAsLong() - e.loadedAt <= staleMaxAgeNanos;
+    }
+
+    /** Drops every entry (the roots changed). */
+    public void clear() {
+        current.clear();
+        others.clear();
     }
 
     /** Whether {@code e} is younger than the TTL at ticker reading {@code now}. */

@@ -12,9 +12,11 @@ import dev.secrets.spi.StoredObject;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -78,7 +80,7 @@ public final class BatchReader {
             }
         }
         Map<String, RecordLog.Entry> found = new HashMap<>();
-        List<String> alone = new ArrayList<>();
+        Set<String> alone = new HashSet<>();
         if (!wanted.isEmpty()) {
             locate(wanted, found, alone);
         }
@@ -99,7 +101,7 @@ public final class BatchReader {
     }
 
     /** Fills {@code found} with the proven latest entries and {@code alone} with the IDs to read one by one. */
-    private void locate(TreeSet<String> wanted, Map<String, RecordLog.Entry> found, List<String> alone) {
+    private void locate(TreeSet<String> wanted, Map<String, RecordLog.Entry> found, Set<String> alone) {
         String prefix = commonPrefix(wanted);
         Listing first = list(prefix, wanted);
         List<String> unproven = new ArrayList<>();

@@ -40,6 +40,7 @@ public final class SecretRepository {
     private final StoreIdentity identity;
     private final KeyringStore keyrings;
     private final Set<String> keyNames;
+    private final KeyBinding pins;
     private final SecureRandom random;
     private final Clock clock;
     private final Runnable beforeWrite;
@@ -48,8 +49,9 @@ public final class SecretRepository {
      * @param keyNames    the master keys this client holds a root for
      * @param beforeWrite run before every compare-and-set loop (the audit pre-check); throwing stops the write
      */
-    public SecretRepository(RecordLog log, StoreIdentity identity, KeyringStore keyrings, Set<String> keyNames,
+    public SecretRepository(RecordLog log, StoreIdentity identity, KeyringStore keyrings, Set<String> keyNames, KeyBinding pins,
                             SecureRandom random, Clock clock, Runnable beforeWrite) {
+        this.pins = pins;
         this.log = log;
         this.identity = identity;
         this.keyrings = keyrings;
@@ -57,6 +59,11 @@ public final class SecretRepository {
         this.random = random;
         this.clock = clock;
         this.beforeWrite = beforeWrite;
+    }
+
+    /** Which master key each secret ID is bound to ({@code secrets.keys.NAME.prefixes}). */
+    public KeyBinding pins() {
+        return pins;
     }
 
     /** The keyrings of this store's master keys. */
@@ -109,8 +116,12 @@ public final class SecretRepository {
         if (e.isEmpty()) {
             return new Loaded(null, null, storeId.get());
         }
-        SecretRecord r = RecordCodec.decode(id.value(), e.get().generation(), e.get().payload(), storeId.get(),
-                (name, version) -> keyVersion(storeId.get(), name, version, id.value()));
+        SecretRecord r = RecordCodec.decode(id.value(), e.get().generation(), e.get().payload(), storeId.get(), (name, version) -> {
+            pins.check(id.value(), name); // before anything is verified under that key
+            return keyVersion(storeId.get(), name, version, id.value());
+        });
+        pins.verified(id.value(), r.keyName);
+        log.confirm(SECRETS + id.value(), e.get().generation());
         return new Loaded(e.get(), r.tombstone ? null : r, storeId.get());
     }
 
@@ -137,6 +148,7 @@ public final class SecretRepository {
         SecretRecord r;
         if (keyNames.contains(h.keyName())) {
             r = RecordCodec.decode(id, entry.generation(), entry.payload(), storeId, (name, version) -> keyVersion(storeId, name, version, id));
+            log.confirm(SECRETS + id, entry.generation());
         } else {
             r = RecordCodec.decodeUnverified(id, entry.payload());
         }
