@@ -183,8 +183,8 @@ final class KeyringCodec {
                 key = wrapKey(format, rootBytes, storeId, keyName);
             } else if (format == 2) {
                 if (!root.scheme().equals(d.rootScheme)) {
-                    throw new WrongMasterKeyException("master key '" + keyName + "' of this store is wrapped by a " + d.rootScheme
-                            + ": root, but this client gives " + root.describe());
+                    throw new WrongMasterKeyException("wrong master key '" + keyName + "': this store's master key '" + keyName
+                            + "' is wrapped by a " + d.rootScheme + ": root, but this client gives " + root.describe());
                 }
                 try {
                     key = root.unwrap(header.get("wrappedKey").binaryValue(), context(storeId, keyName));

@@ -10,10 +10,13 @@ import dev.secrets.spi.ListPage;
 import dev.secrets.spi.ObjectStore;
 import dev.secrets.spi.StoredObject;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -52,6 +55,18 @@ public final class BatchReader {
         this.opener = opener;
     }
 
+    /** As {@link #read}, with the values in the order of {@code ids} (a sorted listing's) instead of ID order. */
+    public BatchGetResult readInOrder(List<String> ids) {
+        BatchGetResult r = read(ids);
+        Map<String, Integer> pos = new HashMap<>();
+        for (int i = 0; i < ids.size(); i++) {
+            pos.putIfAbsent(ids.get(i), i);
+        }
+        List<SecretVersion> ordered = new ArrayList<>(r.values());
+        ordered.sort(Comparator.comparing(v -> pos.get(v.secretId().value())));
+        return new BatchGetResult(ordered, r.errors(), null);
+    }
+
     /** The values of {@code ids} (duplicates read once), in ID order, and an error for each that could not be read. */
     public BatchGetResult read(List<String> ids) {
         List<BatchGetError> errors = new ArrayList<>();
@@ -65,7 +80,7 @@ public final class BatchReader {
             }
         }
         Map<String, RecordLog.Entry> found = new HashMap<>();
-        List<String> alone = new ArrayList<>();
+        Set<String> alone = new HashSet<>();
         if (!wanted.isEmpty()) {
             locate(wanted, found, alone);
         }
@@ -86,7 +101,7 @@ public final class BatchReader {
     }
 
     /** Fills {@code found} with the proven latest entries and {@code alone} with the IDs to read one by one. */
-    private void locate(TreeSet<String> wanted, Map<String, RecordLog.Entry> found, List<String> alone) {
+    private void locate(TreeSet<String> wanted, Map<String, RecordLog.Entry> found, Set<String> alone) {
         String prefix = commonPrefix(wanted);
         Listing first = list(prefix, wanted);
         List<String> unproven = new ArrayList<>();

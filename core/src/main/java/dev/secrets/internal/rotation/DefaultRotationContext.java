@@ -9,7 +9,6 @@ import dev.secrets.SecretNotFoundException;
 import dev.secrets.SecretValue;
 import dev.secrets.SecretVersion;
 import dev.secrets.SecretsException;
-import dev.secrets.internal.SecretsEngine;
 import dev.secrets.spi.RotationContext;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -20,15 +19,18 @@ import java.util.Optional;
 
 /** The context of one rotation attempt; remembers the values it read so that errors can be scrubbed of them. */
 final class DefaultRotationContext implements RotationContext {
-    private final SecretsEngine engine;
+    private final RotationSupport engine;
     private final SecretId id;
     private final SecretKind kind;
     private final String token;
     private final Map<String, String> parameters;
     private final List<SecretValue> seen = new ArrayList<>();
+    private final Runnable renewLease;
 
-    DefaultRotationContext(SecretsEngine engine, SecretId id, SecretKind kind, String token, Map<String, String> parameters) {
+    DefaultRotationContext(RotationSupport engine, SecretId id, SecretKind kind, String token, Map<String, String> parameters,
+                           Runnable renewLease) {
         this.engine = engine;
+        this.renewLease = renewLease;
         this.id = id;
         this.kind = kind;
         this.token = token;
@@ -118,6 +120,11 @@ final class DefaultRotationContext implements RotationContext {
     @Override
     public Clock clock() {
         return engine.clock();
+    }
+
+    @Override
+    public void renewLease() {
+        renewLease.run();
     }
 
     private synchronized void remember(SecretValue v) {
