@@ -3,6 +3,7 @@ package dev.secrets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.secrets.testing.Canary;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SecretValueTest {
-    private static final String CANARY = "canary-value-9d2e";
+    private static final String CANARY = Canary.VALUE;
 
     @Test
     void toString_masksEveryKindOfValue() {
