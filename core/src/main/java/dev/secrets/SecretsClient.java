@@ -2,11 +2,13 @@ package dev.secrets;
 
 import dev.secrets.internal.SecretsEngine;
 import dev.secrets.internal.audit.AuditDispatcher;
+import dev.secrets.internal.crypto.KeyProviders;
 import dev.secrets.internal.read.BatchReader;
 import dev.secrets.internal.store.RecordLog;
 import dev.secrets.internal.crypto.RootKey;
 import dev.secrets.internal.rotation.RotationEngine;
 import dev.secrets.spi.AuditSink;
+import dev.secrets.spi.KeyRoot;
 import dev.secrets.spi.ObjectStore;
 import dev.secrets.spi.ObjectStoreProvider;
 import dev.secrets.spi.Rotator;
@@ -43,10 +45,12 @@ import java.util.function.LongSupplier;
 public final class SecretsClient implements AutoCloseable {
     private final SecretsEngine engine;
     private final RotationEngine rotations;
+    private final Function<String, String> environment;
     private final BatchReader batch;
 
-    private SecretsClient(SecretsEngine engine, List<Rotator> rotators) {
+    private SecretsClient(SecretsEngine engine, List<Rotator> rotators, Function<String, String> environment) {
         this.engine = engine;
+        this.environment = environment;
         this.rotations = new RotationEngine(engine, rotators, RotationEngine.DEFAULT_LEASE);
         this.batch = new BatchReader(engine.store(), new RecordLog(engine.store(), engine.random()), engine::readListed);
     }
@@ -260,6 +264,49 @@ public final class SecretsClient implements AutoCloseable {
         return engine.rewrap(keyName, progress);
     }
 
+    /**
+     * Moves master key {@code keyName} to the root named by {@code toUri} (any key URI: file → HSM,
+     * or a leaked root → a fresh one): every key version is re-encrypted under the new root in one
+     * atomic write, and the keyring's older generations are deleted, so the old root opens nothing
+     * in the store. This client needs the old root; a rekey that was interrupted is finished by
+     * running it again. Returns the number of key versions moved.
+     *
+     * @throws WrongMasterKeyException when neither the configured root nor {@code toUri} opens the keyring
+     */
+    public int rekey(String keyName, String toUri) {
+        // Not closed: this client goes on using the new root for the key.
+        KeyRoot to = KeyProviders.open(keyName, toUri, environment);
+        return engine.masterKeys().rekey(keyName, to);
+    }
+
+    /**
+     * Retires version {@code version} of master key {@code keyName}: its material is destroyed and
+     * values still under it can no longer be read. Refuses while values are still under it (run
+     * {@link #rewrap} first) unless {@code force}; never retires the primary version.
+     */
+    public MasterKeyDescription retireKeyVersion(String keyName, int version, boolean force) {
+        return engine.masterKeys().retire(keyName, version, force);
+    }
+
+    /** Master key {@code keyName}: provider scheme and versions with their state (needs its root). */
+    public MasterKeyDescription describeMasterKey(String keyName) {
+        return engine.masterKeys().describe(keyName);
+    }
+
+    /**
+     * The scheme of the root that wraps master key {@code keyName} ({@code file}, {@code pkcs11},
+     * {@code aws-kms}…), read from its keyring without needing the root; {@code none} when the
+     * store has no keyring for it.
+     */
+    public String masterKeyProvider(String keyName) {
+        return engine.masterKeys().providerOf(keyName);
+    }
+
+    /** The names of the master keys that have a keyring in the store. */
+    public List<String> masterKeyNames() {
+        return engine.masterKeys().names();
+    }
+
     /** Re-encrypts a secret under another master key (this client must hold both). */
     public void moveToKey(String id, String newKeyName) {
         engine.moveToKey(id, newKeyName);
@@ -399,7 +446,10 @@ public final class SecretsClient implements AutoCloseable {
             return this;
         }
 
-        /** Key URI ({@code env:}, {@code file:}, {@code passphrase-env:}) of master key {@code name}. */
+        /**
+         * Key URI of master key {@code name}: {@code env:}, {@code file:}, {@code passphrase-env:},
+         * {@code pkcs11:}, or any scheme a {@link dev.secrets.spi.KeyProvider} on the class path handles.
+         */
         public Builder masterKey(String name, String keyUri) {
             keyUris.put(name, keyUri);
             return this;
@@ -512,13 +562,16 @@ public final class SecretsClient implements AutoCloseable {
                                 + "or secrets.properties) to file:PATH or s3://BUCKET/PREFIX"));
                 store = openStore(uri, cfg);
             }
-            Map<String, RootKey> roots = new LinkedHashMap<>();
-            cfg.get(SecretsConfig.KEY).ifPresent(u -> roots.put("default", RootKey.parse("default", u, environment)));
+            Map<String, KeyRoot> roots = new LinkedHashMap<>();
+            cfg.get(SecretsConfig.KEY).ifPresent(u -> roots.put("default", KeyProviders.open("default", u, environment)));
             cfg.withPrefix(SecretsConfig.KEYS_PREFIX).forEach((k, u) -> {
+                if (dev.secrets.internal.KeyPins.isBinding(k)) {
+                    return; // secrets.keys.NAME.prefixes binds IDs to a key; it is not a key URI
+                }
                 String name = k.substring(SecretsConfig.KEYS_PREFIX.length());
-                roots.put(name, RootKey.parse(name, u, environment));
+                roots.put(name, KeyProviders.open(name, u, environment));
             });
-            keyUris.forEach((name, u) -> roots.put(name, RootKey.parse(name, u, environment)));
+            keyUris.forEach((name, u) -> roots.put(name, KeyProviders.open(name, u, environment)));
             keyBytes.forEach((name, b) -> roots.put(name, RootKey.ofBytes(name, b)));
             Duration ttl = cacheTtl != null ? cacheTtl : cfg.duration(SecretsConfig.CACHE_TTL, Duration.ofHours(1));
             int max = cacheMaxSize != null ? cacheMaxSize : cfg.integer(SecretsConfig.CACHE_MAX_SIZE, 1024, 1);
@@ -531,7 +584,7 @@ public final class SecretsClient implements AutoCloseable {
             String who = principal != null ? principal : cfg.get(SecretsConfig.PRINCIPAL).orElse(null);
             SecureRandom rnd = random != null ? random : new SecureRandom();
             return new SecretsClient(new SecretsEngine(store, roots, clock, ticker, rnd, ttl, max, who, sinks, cfg, metrics),
-                    List.copyOf(rotators));
+                    List.copyOf(rotators), environment);
         }
 
         /**

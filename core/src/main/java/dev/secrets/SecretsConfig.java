@@ -51,6 +51,8 @@ public final class SecretsConfig {
     public static final String CACHE_TTL = "secrets.cache.ttl";
     /** Most secrets cached; default {@code 1024}. */
     public static final String CACHE_MAX_SIZE = "secrets.cache.max-size";
+    /** How long a stale cached value may be served while the store fails; default {@code 24h}. */
+    public static final String CACHE_STALE_MAX_AGE = "secrets.cache.stale-max-age";
     /** Path of the JSON-lines audit log; none by default. */
     public static final String AUDIT_LOG = "secrets.audit.log";
     /** {@code true} adds the SLF4J audit sink (needs slf4j-api on the class path); default {@code false}. */

@@ -29,7 +29,11 @@ final class ChildEnvironment {
     static List<String> keyVariables(SecretsConfig config) {
         List<String> uris = new ArrayList<>();
         config.get(SecretsConfig.KEY).ifPresent(uris::add);
-        uris.addAll(config.withPrefix(SecretsConfig.KEYS_PREFIX).values());
+        config.withPrefix(SecretsConfig.KEYS_PREFIX).forEach((k, v) -> {
+            if (!k.endsWith(".prefixes")) {
+                uris.add(v);
+            }
+        });
         return referencedVariables(uris);
     }
 

@@ -60,4 +60,16 @@ final class Converters {
             return new String[] {k, eq < 0 ? null : value.substring(eq + 1)};
         }
     }
+
+    /** {@code KEY=VALUE[,VALUE…]}: an AWS ListSecrets filter. */
+    static final class Filter implements ITypeConverter<dev.secrets.ListFilter> {
+        @Override
+        public dev.secrets.ListFilter convert(String value) {
+            try {
+                return dev.secrets.ListFilter.parse(value);
+            } catch (dev.secrets.InvalidSecretException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
 }

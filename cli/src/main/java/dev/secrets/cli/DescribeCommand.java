@@ -20,13 +20,15 @@ final class DescribeCommand extends BaseCommand {
     @Override
     public Integer call() {
         SecretDescription d;
+        String provider;
         try (SecretsClient c = client()) {
             d = c.describeSecret(id);
+            provider = c.masterKeyProvider(d.keyName());
         }
         if (output.json) {
-            printJson(Views.describeJson(d));
+            printJson(Views.describeJson(d).put("keyProvider", provider));
         } else {
-            Views.describeText(d, out());
+            Views.describeText(d, provider, out());
         }
         return Main.OK;
     }

@@ -30,6 +30,10 @@ final class PutCommand extends BaseCommand {
             description = "idempotency token: becomes the version ID; the same token with the same value writes nothing")
     String token;
 
+    @Option(names = "--if-current", paramLabel = "VERSION_ID",
+            description = "check-and-set: write only if VERSION_ID is still CURRENT; otherwise fail and write nothing")
+    String ifCurrent;
+
     @Mixin
     ValueInput value;
 
@@ -43,7 +47,7 @@ final class PutCommand extends BaseCommand {
             SecretDescription d = c.describeSecret(id);
             SecretValue v = value.read(d.kind(), io(), id);
             List<Label> ls = labels == null || labels.isEmpty() ? null : labels;
-            String versionId = c.putSecretValue(new PutSecretValueRequest(id, v, token, ls));
+            String versionId = c.putSecretValue(new PutSecretValueRequest(id, v, token, ls, ifCurrent));
             List<Label> shown = ls == null ? List.of(Label.CURRENT) : ls;
             if (output == CreateCommand.Format.JSON) {
                 ObjectNode n = JSON.createObjectNode();

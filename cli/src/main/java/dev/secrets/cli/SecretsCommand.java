@@ -42,6 +42,7 @@ final class SecretsCommand implements Runnable {
         COMMANDS.put("list", ListCommand.class);
         COMMANDS.put("versions", VersionsCommand.class);
         COMMANDS.put("label", LabelCommand.class);
+        COMMANDS.put("destroy", DestroyCommand.class);
         COMMANDS.put("delete", DeleteCommand.class);
         COMMANDS.put("restore", RestoreCommand.class);
         COMMANDS.put("purge", PurgeCommand.class);

@@ -56,6 +56,9 @@ final class Views {
         n.set("labels", labelsJson(v.labels()));
         put(n, "created", v.created());
         n.put("keyVersion", v.keyVersion());
+        if (v.isDestroyed()) {
+            put(n, "destroyed", v.destroyed());
+        }
         return n;
     }
 
@@ -105,11 +108,16 @@ final class Views {
     }
 
     static void describeText(SecretDescription d, PrintStream out) {
+        describeText(d, null, out);
+    }
+
+    /** With the scheme of the master key's root ({@code provider}), when known. */
+    static void describeText(SecretDescription d, String provider, PrintStream out) {
         row(out, "id", d.id().value());
         row(out, "kind", d.kind().id());
         row(out, "description", d.description().isEmpty() ? "-" : d.description());
         row(out, "tags", tags(d.tags()));
-        row(out, "master key", d.keyName());
+        row(out, "master key", provider == null ? d.keyName() : d.keyName() + " (provider " + provider + ")");
         row(out, "created", time(d.created()));
         row(out, "last changed", time(d.lastChanged()));
         row(out, "last accessed", d.lastAccessed() == null ? "-" : d.lastAccessed().toString().substring(0, 10));
@@ -157,7 +165,8 @@ final class Views {
         }
         out.printf("%s%-36s  %-24s  %s%n", indent, "VERSION ID", "LABELS", "CREATED");
         for (VersionDescription v : versions) {
-            out.printf("%s%-36s  %-24s  %s%n", indent, v.versionId(), labels(v.labels()), time(v.created()));
+            out.printf("%s%-36s  %-24s  %s%s%n", indent, v.versionId(), labels(v.labels()), time(v.created()),
+                    v.isDestroyed() ? "  (destroyed " + time(v.destroyed()) + ")" : "");
         }
     }
 

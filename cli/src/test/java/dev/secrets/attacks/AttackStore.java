@@ -138,6 +138,25 @@ final class AttackStore implements AutoCloseable {
         return key.substring(0, t + 2) + String.format("%016x", g + 1);
     }
 
+    /** Makes every request to the store fail (the attacker's denial of service), keeping nothing. */
+    void breakStore() {
+        try {
+            if (isFile()) {
+                Path moved = dir.resolveSibling(dir.getFileName() + "-gone");
+                Files.move(dir, moved);
+                Files.writeString(dir, "not a directory");
+            } else {
+                String bucket = s3Uri.substring("s3://".length(), s3Uri.indexOf('?'));
+                var admin = S3ProxyServer.shared().admin();
+                admin.listObjectsV2Paginator(b -> b.bucket(bucket)).contents()
+                        .forEach(o -> admin.deleteObject(b -> b.bucket(bucket).key(o.key())));
+                admin.deleteBucket(b -> b.bucket(bucket));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     void writeFile(String key, byte[] bytes) {
         try {
             Path p = dir.resolve(key);

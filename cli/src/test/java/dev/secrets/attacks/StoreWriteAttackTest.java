@@ -171,4 +171,109 @@ class StoreWriteAttackTest {
             assertThat(store.snapshot()).isEqualTo(before);
         }
     }
+
+    // ------------------------------------------------------------------ key pinning (finding 2)
+
+    /** The attacker, holding the shared key {@code default}, replaces the secret with a record of their own under it. */
+    private static void replaceUnderSharedKey(AttackStore store, byte[] shared, String id, String value, int writes) {
+        for (String k : store.raw().list("secrets/" + id + "/~", null, 1000).keys()) {
+            store.raw().delete(k);
+        }
+        SecretsClient attacker = store.client(Map.of("default", shared));
+        attacker.createSecret(CreateSecretRequest.of(id, SecretKind.GENERIC, SecretValue.ofText(value)));
+        for (int i = 1; i < writes; i++) {
+            attacker.putSecretValue(id, SecretValue.ofText(value + i));
+        }
+    }
+
+    @ParameterizedTest(name = "{0} store")
+    @MethodSource("dev.secrets.attacks.AttackStore#kinds")
+    void recordReplacedUnderASharedKey_isRefused_byAReaderThatBindsThePrefix(String kind) throws Exception {
+        try (AttackStore store = AttackStore.of(kind, tmp)) {
+            byte[] shared = key();
+            byte[] payments = key();
+            store.client(Map.of("default", shared, "payments", payments)).createSecret(
+                    CreateSecretRequest.of("payments/stripe", SecretKind.GENERIC, SecretValue.ofText(CANARY)).withKeyName("payments"));
+            replaceUnderSharedKey(store, shared, "payments/stripe", "attacker-chosen", 1);
+            Map<String, String> before = store.snapshot();
+
+            SecretsClient reader = store.build(store.builder().masterKey("default", shared).masterKey("payments", payments)
+                    .config(dev.secrets.SecretsConfig.builder().environment(Map.of()).systemProperties(new java.util.Properties())
+                            .classpathFile(false).set("secrets.keys.payments.prefixes", "payments/").build()));
+            assertThatThrownBy(() -> reader.getSecretValue("payments/stripe"))
+                    .isInstanceOf(SecretTamperedException.class)
+                    .hasMessageContaining("secret 'payments/stripe' is stored under master key 'default'")
+                    .hasMessageContaining("binds it to master key 'payments'")
+                    .hasMessageNotContaining("attacker-chosen");
+            assertThat(store.snapshot()).isEqualTo(before);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} store")
+    @MethodSource("dev.secrets.attacks.AttackStore#kinds")
+    void recordReplacedUnderASharedKey_isRefused_byAReaderThatVerifiedItUnderItsOwnKey(String kind) throws Exception {
+        try (AttackStore store = AttackStore.of(kind, tmp)) {
+            byte[] shared = key();
+            byte[] payments = key();
+            store.client(Map.of("default", shared, "payments", payments)).createSecret(
+                    CreateSecretRequest.of("payments/stripe", SecretKind.GENERIC, SecretValue.ofText(CANARY)).withKeyName("payments"));
+            SecretsClient reader = store.client(Map.of("default", shared, "payments", payments));
+            assertThat(reader.refresh("payments/stripe").value().text()).isEqualTo(CANARY);
+            replaceUnderSharedKey(store, shared, "payments/stripe", "attacker-chosen", 3); // a higher generation than the real one
+
+            assertThatThrownBy(() -> reader.refresh("payments/stripe"))
+                    .isInstanceOf(SecretTamperedException.class)
+                    .hasMessageContaining("last verified it under master key 'payments'")
+                    .hasMessageNotContaining("attacker-chosen");
+        }
+    }
+
+    // ------------------------------------------------------------------ rollback (finding 4)
+
+    @ParameterizedTest(name = "{0} store")
+    @MethodSource("dev.secrets.attacks.AttackStore#kinds")
+    void olderGenerationRestored_afterNewerOnesAreDeleted_isRefusedByAReaderThatSawTheNewer(String kind) throws Exception {
+        try (AttackStore store = AttackStore.of(kind, tmp)) {
+            byte[] k = key();
+            SecretsClient owner = store.client(Map.of("default", k));
+            create(owner, "app/db", CANARY + "-revoked");
+            String oldKey = store.latest("secrets/app/db");
+            byte[] old = store.raw().get(oldKey).orElseThrow(); // kept by S3 versioning, or copied by the attacker
+            owner.putSecretValue("app/db", SecretValue.ofFields(Map.of("username", "app", "password", CANARY + "-current")));
+            SecretsClient reader = store.client(Map.of("default", k));
+            assertThat(reader.refresh("app/db").value().field("password")).isEqualTo(CANARY + "-current");
+
+            for (String g : store.raw().list("secrets/app/db/~", null, 1000).keys()) {
+                store.raw().delete(g);
+            }
+            assertThat(store.raw().putIfAbsent(oldKey, old)).isTrue();
+            Map<String, String> before = store.snapshot();
+
+            assertThatThrownBy(() -> reader.refresh("app/db"))
+                    .isInstanceOf(dev.secrets.SecretRolledBackException.class)
+                    .hasMessageContaining("secret 'app/db' was rolled back")
+                    .hasMessageContaining("latest generation is 1, but this client already verified generation 2")
+                    .hasMessageNotContaining(CANARY);
+            assertThat(store.snapshot()).isEqualTo(before);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} store")
+    @MethodSource("dev.secrets.attacks.AttackStore#kinds")
+    void storeKeptFailing_servesAStaleValueFor24HoursAtMost(String kind) throws Exception {
+        try (AttackStore store = AttackStore.of(kind, tmp)) {
+            byte[] k = key();
+            create(store.client(Map.of("default", k)), "app/db", CANARY);
+            java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+            SecretsClient reader = store.build(store.builder().masterKey("default", k).ticker(nanos::get).cacheTtl(Duration.ofMinutes(1)));
+            assertThat(reader.getSecretValue("app/db").value().field("password")).isEqualTo(CANARY);
+
+            store.breakStore();
+            nanos.addAndGet(Duration.ofHours(23).toNanos());
+            assertThat(reader.getSecretValue("app/db").value().field("password")).as("stale within the bound").isEqualTo(CANARY);
+            nanos.addAndGet(Duration.ofHours(2).toNanos());
+            assertThatThrownBy(() -> reader.getSecretValue("app/db")).isInstanceOf(dev.secrets.StoreUnavailableException.class)
+                    .hasMessageNotContaining(CANARY);
+        }
+    }
 }

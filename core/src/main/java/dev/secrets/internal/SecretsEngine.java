@@ -29,7 +29,6 @@ import dev.secrets.internal.crypto.Aead;
 import dev.secrets.internal.crypto.Envelope;
 import dev.secrets.internal.crypto.Keyring;
 import dev.secrets.internal.keys.KeyringStore;
-import dev.secrets.internal.crypto.RootKey;
 import dev.secrets.internal.record.RecordCodec;
 import dev.secrets.internal.record.RotationState;
 import dev.secrets.internal.record.SecretRecord;
@@ -39,6 +38,7 @@ import dev.secrets.internal.store.RecordLog;
 import dev.secrets.internal.store.StoreIdentity;
 import dev.secrets.spi.AuditEvent;
 import dev.secrets.spi.AuditSink;
+import dev.secrets.spi.KeyRoot;
 import dev.secrets.spi.ListPage;
 import dev.secrets.spi.ObjectStore;
 import dev.secrets.spi.SecretsMetrics;
@@ -84,9 +84,14 @@ public final class SecretsEngine implements AutoCloseable {
 
     private final ObjectStore store;
     private final RecordLog log;
+    private final KeyPins pins;
+    /** How long a stale value may stand in while the store fails; default 24 h. */
+    private final long staleMaxAgeNanos;
+    private static final Duration DEFAULT_STALE_MAX_AGE = Duration.ofHours(24);
     private final StoreIdentity identity;
     private final KeyringStore keyrings;
-    private final Map<String, RootKey> roots;
+    private final Map<String, KeyRoot> roots;
+    private final MasterKeys masterKeys;
     private final Clock clock;
     private final LongSupplier ticker;
     private final SecureRandom random;
@@ -124,18 +129,18 @@ public final class SecretsEngine implements AutoCloseable {
         }
     }
 
-    public SecretsEngine(ObjectStore store, Map<String, RootKey> roots, Clock clock, LongSupplier ticker, SecureRandom random,
+    public SecretsEngine(ObjectStore store, Map<String, ? extends KeyRoot> roots, Clock clock, LongSupplier ticker, SecureRandom random,
                          Duration ttl, int maxSize, String principal, List<AuditSink> sinks, SecretsConfig config) {
         this(store, roots, clock, ticker, random, ttl, maxSize, principal, sinks, config, SecretsMetrics.NONE);
     }
 
-    public SecretsEngine(ObjectStore store, Map<String, RootKey> roots, Clock clock, LongSupplier ticker, SecureRandom random,
+    public SecretsEngine(ObjectStore store, Map<String, ? extends KeyRoot> roots, Clock clock, LongSupplier ticker, SecureRandom random,
                          Duration ttl, int maxSize, String principal, List<AuditSink> sinks, SecretsConfig config,
                          SecretsMetrics metrics) {
         this.metrics = metrics == null ? SecretsMetrics.NONE : metrics;
         this.metered = this.metrics != SecretsMetrics.NONE;
         this.store = store;
-        this.roots = Map.copyOf(roots);
+        this.roots = Map.copyOf(new java.util.HashMap<String, KeyRoot>(roots));
         this.clock = clock;
         this.ticker = ticker;
         this.random = random;
@@ -150,8 +155,22 @@ public final class SecretsEngine implements AutoCloseable {
         this.config = config;
         this.maxVersions = VersionHygiene.maxVersions(config);
         this.log = new RecordLog(store, random);
+        this.pins = KeyPins.from(config);
+        this.staleMaxAgeNanos = (config == null ? DEFAULT_STALE_MAX_AGE
+                : config.duration(SecretsConfig.CACHE_STALE_MAX_AGE, DEFAULT_STALE_MAX_AGE)).toNanos();
         this.identity = new StoreIdentity(store, clock);
         this.keyrings = new KeyringStore(log, name -> Optional.ofNullable(this.roots.get(name)), random, clock);
+        this.masterKeys = new MasterKeys(this, keyrings, identity, this::loadAnyKey, this::auditPreflight, this::clearCache);
+    }
+
+    /** Rekey, retire and description of master keys. */
+    public MasterKeys masterKeys() {
+        return masterKeys;
+    }
+
+    private void clearCache() {
+        current.clear();
+        others.clear();
     }
 
     public String location() {
@@ -275,7 +294,9 @@ public final class SecretsEngine implements AutoCloseable {
             recordAccess(id.value());
             return v;
         } catch (StoreUnavailableException e) {
-            if (stale != null) {
+            // A stale value outlives the store's failure for a bounded time only: a store kept failing
+            // must not keep a revoked credential in use for ever.
+            if (stale != null && ticker.getAsLong() - stale.loadedAt <= staleMaxAgeNanos) {
                 scheduleRefresh(req);
                 audit("secret.read", id.value(), stale.version.versionId(), null);
                 return stale.version;
@@ -459,8 +480,12 @@ public final class SecretsEngine implements AutoCloseable {
         if (e.isEmpty()) {
             return new Loaded(null, null, storeId.get());
         }
-        SecretRecord r = RecordCodec.decode(id.value(), e.get().generation(), e.get().payload(), storeId.get(),
-                (name, version) -> keyVersion(storeId.get(), name, version, id.value()));
+        SecretRecord r = RecordCodec.decode(id.value(), e.get().generation(), e.get().payload(), storeId.get(), (name, version) -> {
+            pins.check(id.value(), name); // before anything is verified under that key
+            return keyVersion(storeId.get(), name, version, id.value());
+        });
+        pins.verified(id.value(), r.keyName);
+        log.confirm(SECRETS + id.value(), e.get().generation());
         return new Loaded(e.get(), r.tombstone ? null : r, storeId.get());
     }
 
@@ -484,6 +509,7 @@ public final class SecretsEngine implements AutoCloseable {
         SecretRecord r;
         if (roots.containsKey(h.keyName())) {
             r = RecordCodec.decode(id, generation, payload, storeId, (name, version) -> keyVersion(storeId, name, version, id));
+            log.confirm(SECRETS + id, generation);
         } else {
             r = RecordCodec.decodeUnverified(id, payload);
         }
@@ -1250,6 +1276,7 @@ public final class SecretsEngine implements AutoCloseable {
                 return r;
             });
             invalidate(id.value());
+            pins.moved(id.value(), newKeyName);
             audit("secret.move-key", id.value(), null, newKeyName, null);
         } catch (RuntimeException e) {
             audit("secret.move-key", id.value(), null, newKeyName, e);

@@ -1,5 +1,6 @@
 package dev.secrets.internal.crypto;
 
+import dev.secrets.KeyVersionRetiredException;
 import dev.secrets.internal.access.StoredValues;
 import dev.secrets.SecretValue;
 import dev.secrets.ValueType;
@@ -42,6 +43,7 @@ public final class Envelope {
      * @throws Aead.DecryptionFailedException when anything authenticated does not match
      */
     public static SecretValue open(VersionEntry v, String storeId, String secretId, Keyring.Version key) {
+        requireActive(key, secretId, v.id);
         byte[] dataKey = unwrap(key, storeId, secretId, v.id, v.wrappedKey);
         try {
             byte[] plain = Aead.decrypt(new SecretKeySpec(dataKey, "AES"), v.nonce, v.ciphertext,
@@ -55,12 +57,21 @@ public final class Envelope {
     /** Re-wraps the data key of {@code v} under {@code to}, leaving the value's ciphertext untouched. */
     public static void rewrap(VersionEntry v, String storeId, String secretId, Keyring.Version from, Keyring.Version to,
                               SecureRandom random) {
+        requireActive(from, secretId, v.id);
         byte[] dataKey = unwrap(from, storeId, secretId, v.id, v.wrappedKey);
         try {
             v.wrappedKey = wrap(to, storeId, secretId, v.id, dataKey, random);
             v.keyVersion = to.number();
         } finally {
             Arrays.fill(dataKey, (byte) 0);
+        }
+    }
+
+    private static void requireActive(Keyring.Version key, String secretId, String versionId) {
+        if (key.retired() != null) {
+            throw new KeyVersionRetiredException("secret '" + secretId + "' version " + versionId + " is encrypted under master key version "
+                    + key.number() + ", which was retired on " + key.retired() + ": this value can no longer be decrypted "
+                    + "(write a new value; `secrets rewrap` before `secrets keys retire` avoids this)");
         }
     }
 

@@ -29,12 +29,28 @@ public final class Keyring {
         private final Instant created;
         private final SecretKeySpec wrapKey;
         private final byte[] macKey;
+        private final Instant retired;
 
         public Version(int number, Instant created, byte[] material) {
             this.number = number;
             this.created = created;
             this.wrapKey = new SecretKeySpec(Hmac.derive(material, "secrets/wrap/v1"), "AES");
             this.macKey = Hmac.derive(material, "secrets/mac/v1");
+            this.retired = null;
+        }
+
+        /** A retired version: its material is gone; only the key that verifies old records' MACs is kept. */
+        public Version(int number, Instant created, Instant retired, byte[] macKey) {
+            this.number = number;
+            this.created = created;
+            this.wrapKey = null;
+            this.macKey = macKey.clone();
+            this.retired = retired;
+        }
+
+        /** When this version was retired (it can no longer unwrap data keys), or {@code null}. */
+        public Instant retired() {
+            return retired;
         }
 
         public int number() {
@@ -45,6 +61,7 @@ public final class Keyring {
             return created;
         }
 
+        /** The data-key wrapping key; {@code null} for a retired version, whose material was destroyed. */
         public SecretKeySpec wrapKey() {
             return wrapKey;
         }

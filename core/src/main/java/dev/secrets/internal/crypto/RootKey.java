@@ -1,11 +1,16 @@
 package dev.secrets.internal.crypto;
 
 import dev.secrets.ConfigurationException;
+import dev.secrets.WrongMasterKeyException;
+import dev.secrets.spi.KeyRoot;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Where the root of a master key comes from, parsed from a key URI:
@@ -14,9 +19,10 @@ import java.util.function.Function;
  *   <li>{@code file:PATH} — base64 of 32 bytes in a file that group and others cannot read;</li>
  *   <li>{@code passphrase-env:NAME} — a passphrase in NAME, stretched with Argon2id.</li>
  * </ul>
- * {@link #toString()} shows the URI (a location), never key material.
+ * These roots are held in the process's memory; the keyring is encrypted directly under them
+ * (keyring format 1). {@link #toString()} shows the URI (a location), never key material.
  */
-public final class RootKey {
+public final class RootKey implements KeyRoot {
     private final String uri;
     private final byte[] raw;          // env:, file:, or explicit bytes
     private final char[] passphrase;   // passphrase-env:
@@ -74,7 +80,7 @@ public final class RootKey {
             }
             default:
                 throw new ConfigurationException("key URI '" + uri + "' of master key '" + keyName
-                        + "' is not understood; write env:NAME, file:PATH or passphrase-env:NAME");
+                        + "' is not understood; write env:NAME, file:PATH, passphrase-env:NAME, pkcs11:… or aws-kms:…");
         }
     }
 
@@ -98,6 +104,56 @@ public final class RootKey {
         String text = new String(content, StandardCharsets.US_ASCII);
         Arrays.fill(content, (byte) 0);
         return decode(keyName, uri, text);
+    }
+
+    @Override
+    public String scheme() {
+        int colon = uri.indexOf(':');
+        return colon < 0 ? uri : uri.substring(0, colon);
+    }
+
+    @Override
+    public String describe() {
+        return uri;
+    }
+
+    /** Wraps a fresh key with AES-256-GCM under the 32-byte root (not for a passphrase root). */
+    @Override
+    public NewKey generate(Map<String, String> context) {
+        byte[] key = new byte[Aead.KEY_BYTES];
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        random.nextBytes(key);
+        byte[] nonce = Aead.nonce(random);
+        byte[] ct = Aead.encrypt(new SecretKeySpec(rawOnly(), "AES"), nonce, key, contextBytes(context));
+        byte[] wrapped = Arrays.copyOf(nonce, nonce.length + ct.length);
+        System.arraycopy(ct, 0, wrapped, nonce.length, ct.length);
+        NewKey k = new NewKey(key, wrapped);
+        Arrays.fill(key, (byte) 0);
+        return k;
+    }
+
+    @Override
+    public byte[] unwrap(byte[] wrapped, Map<String, String> context) {
+        try {
+            return Aead.decrypt(new SecretKeySpec(rawOnly(), "AES"), Arrays.copyOf(wrapped, Aead.NONCE_BYTES),
+                    Arrays.copyOfRange(wrapped, Aead.NONCE_BYTES, wrapped.length), contextBytes(context));
+        } catch (Aead.DecryptionFailedException | IllegalArgumentException e) {
+            throw new WrongMasterKeyException(uri + " did not wrap this key");
+        }
+    }
+
+    private byte[] rawOnly() {
+        if (raw == null) {
+            throw new IllegalStateException("a passphrase root encrypts its keyring directly");
+        }
+        return raw;
+    }
+
+    /** A canonical byte form of a wrapping context: sorted {@code key=value} pairs, NUL-separated. */
+    public static byte[] contextBytes(Map<String, String> context) {
+        StringBuilder b = new StringBuilder("secrets/root-context/v1");
+        new TreeMap<>(context).forEach((k, v) -> b.append('\0').append(k).append('=').append(v));
+        return b.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     public boolean isPassphrase() {

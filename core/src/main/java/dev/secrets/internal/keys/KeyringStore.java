@@ -1,52 +1,47 @@
 package dev.secrets.internal.keys;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.secrets.ConflictException;
+import dev.secrets.MasterKeyDescription;
 import dev.secrets.MissingMasterKeyException;
 import dev.secrets.SecretsException;
 import dev.secrets.WrongMasterKeyException;
 import dev.secrets.internal.crypto.Aead;
 import dev.secrets.internal.crypto.Argon2;
-import dev.secrets.internal.crypto.Hmac;
 import dev.secrets.internal.crypto.Keyring;
 import dev.secrets.internal.crypto.RootKey;
-import dev.secrets.internal.json.Json;
 import dev.secrets.internal.store.RecordLog;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import dev.secrets.spi.KeyRoot;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.Arrays;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Keyrings of named master keys, stored in the store at {@code keys/NAME/~gen}, each encrypted
- * under its root key (AES-256-GCM). The object is one header line — format, name, key-check value,
- * nonce, Argon2id parameters for a passphrase root — and the ciphertext of the keyring JSON, with
- * the header and the store ID as associated data. Decrypted keyrings are cached per process.
+ * under its root ({@link KeyringCodec} has the stored form). Decrypted keyrings are cached per
+ * process, so a root (an HSM, a KMS) is asked once per keyring load, never per read. Rotation,
+ * rekey and retirement are each one compare-and-set of the keyring's record log.
  * Thread-safe.
  */
 public final class KeyringStore {
     private static final int ATTEMPTS = 50;
 
     private final RecordLog log;
-    private final Function<String, Optional<RootKey>> roots;
+    private final Function<String, ? extends Optional<? extends KeyRoot>> roots;
+    /** Roots this client moved keys to with {@link #rekey}. */
+    private final Map<String, KeyRoot> replaced = new ConcurrentHashMap<>();
     private final SecureRandom random;
     private final Clock clock;
     private final Map<String, Keyring> cache = new ConcurrentHashMap<>();
     private final Map<String, byte[]> derivedRoots = new ConcurrentHashMap<>();
 
-    public KeyringStore(RecordLog log, Function<String, Optional<RootKey>> roots, SecureRandom random, Clock clock) {
+    public KeyringStore(RecordLog log, Function<String, ? extends Optional<? extends KeyRoot>> roots, SecureRandom random, Clock clock) {
         this.log = log;
         this.roots = roots;
         this.random = random;
@@ -68,7 +63,7 @@ public final class KeyringStore {
 
     /** Whether this client holds a root for {@code keyName}. */
     public boolean holds(String keyName) {
-        return roots.apply(keyName).isPresent();
+        return replaced.containsKey(keyName) || roots.apply(keyName).isPresent();
     }
 
     /**
@@ -94,27 +89,22 @@ public final class KeyringStore {
 
     /** Appends a new random version and makes it primary; returns the new keyring. */
     public Keyring rotate(String storeId, String keyName) {
-        RootKey root = root(keyName);
+        KeyRoot root = root(keyName);
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Optional<RecordLog.Entry> current = read(keyName);
-            Map<Integer, byte[]> materials = new HashMap<>();
-            Map<Integer, Instant> created = new HashMap<>();
-            Argon2.Params kdf = null;
+            KeyringCodec.Data d;
             if (current.isPresent()) {
-                Decoded d = decode(storeId, keyName, root, current.get());
-                materials.putAll(d.materials);
-                created.putAll(d.created);
-                kdf = d.kdf;
-            } else if (root.isPassphrase()) {
-                kdf = newKdf();
+                d = decode(storeId, keyName, root, current.get());
+            } else {
+                d = new KeyringCodec.Data();
+                d.kdf = isPassphrase(root) ? newKdf() : null;
             }
-            int next = materials.keySet().stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
+            int next = d.versions.isEmpty() ? 1 : d.versions.lastKey() + 1;
             byte[] m = new byte[Aead.KEY_BYTES];
             random.nextBytes(m);
-            materials.put(next, m);
-            created.put(next, clock.instant());
-            byte[] payload = encode(storeId, keyName, root, kdf, next, materials, created);
-            if (log.append(logName(keyName), current.orElse(null), payload)) {
+            d.versions.put(next, new KeyringCodec.Entry(next, clock.instant(), m, null, null));
+            d.primary = next;
+            if (log.append(logName(keyName), current.orElse(null), encode(storeId, keyName, root, d))) {
                 cache.remove(keyName);
                 return load(storeId, keyName, false);
             }
@@ -122,15 +112,104 @@ public final class KeyringStore {
         throw new ConflictException("could not rotate master key '" + keyName + "': too many concurrent changes");
     }
 
+    /**
+     * Re-encrypts the keyring of {@code keyName} — every version, material unchanged — under
+     * {@code to}, then deletes every older generation of the keyring, so that the old root opens
+     * nothing in the store. One atomic write: a rekey stopped at any point leaves a keyring that
+     * either the old or the new root opens. Running it again after an interruption finishes it
+     * (it then only needs {@code to}). From then on this client uses {@code to} for the key.
+     *
+     * @return the number of key versions now under {@code to}
+     */
+    public int rekey(String storeId, String keyName, KeyRoot to) {
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            RecordLog.Entry current = read(keyName).orElseThrow(() -> new SecretsException("master key '" + keyName
+                    + "' has no keyring in this store: nothing to rekey"));
+            KeyringCodec.Data d;
+            boolean done = false;
+            try {
+                d = decode(storeId, keyName, to, current);
+                done = true; // already under the new root: an earlier rekey got this far
+            } catch (WrongMasterKeyException notYet) {
+                d = decode(storeId, keyName, root(keyName), current);
+            }
+            if (!done) {
+                d.kdf = isPassphrase(to) ? newKdf() : null;
+                if (!log.append(logName(keyName), current, encode(storeId, keyName, to, d))) {
+                    continue;
+                }
+            }
+            replaced.put(keyName, to);
+            cache.remove(keyName);
+            RecordLog.Entry latest = read(keyName).orElseThrow();
+            log.deleteOlder(logName(keyName), latest.generation());
+            Keyring k = load(storeId, keyName, false);
+            return (int) k.versions().values().stream().filter(v -> v.retired() == null).count();
+        }
+        throw new ConflictException("could not rekey master key '" + keyName + "': too many concurrent changes");
+    }
+
+    /**
+     * Destroys the material of version {@code version} of {@code keyName}, keeping only the key that
+     * verifies the records it authenticated. Data keys still wrapped by it can never be unwrapped.
+     *
+     * @return the keyring after the change
+     * @throws SecretsException when the version does not exist or is the primary
+     */
+    public Keyring retire(String storeId, String keyName, int version) {
+        KeyRoot root = root(keyName);
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            RecordLog.Entry current = read(keyName).orElseThrow(() -> new SecretsException("master key '" + keyName
+                    + "' has no keyring in this store"));
+            KeyringCodec.Data d = decode(storeId, keyName, root, current);
+            KeyringCodec.Entry e = d.versions.get(version);
+            if (e == null) {
+                throw new SecretsException("master key '" + keyName + "' has no version " + version + " (versions: " + d.versions.keySet() + ")");
+            }
+            if (version == d.primary) {
+                throw new SecretsException("version " + version + " is the primary version of master key '" + keyName
+                        + "'; rotate the key (secrets keys rotate) and re-wrap (secrets rewrap) before retiring it");
+            }
+            if (e.retired() == null) {
+                d.versions.put(version, e.retire(clock.instant()));
+                if (!log.append(logName(keyName), current, encode(storeId, keyName, root, d))) {
+                    continue;
+                }
+            }
+            cache.remove(keyName);
+            return load(storeId, keyName, false);
+        }
+        throw new ConflictException("could not retire a version of master key '" + keyName + "': too many concurrent changes");
+    }
+
+    /** The master key as {@code keys list} shows it; needs this client's root (the versions are encrypted). */
+    public MasterKeyDescription describe(String storeId, String keyName) {
+        RecordLog.Entry current = read(keyName).orElseThrow(() -> new SecretsException("master key '" + keyName
+                + "' has no keyring in this store"));
+        KeyringCodec.Data d = decode(storeId, keyName, root(keyName), current);
+        List<MasterKeyDescription.Version> vs = new ArrayList<>();
+        d.versions.values().forEach(e -> vs.add(new MasterKeyDescription.Version(e.number(), e.created(),
+                e.retired() != null ? MasterKeyDescription.State.RETIRED
+                        : e.number() == d.primary ? MasterKeyDescription.State.PRIMARY : MasterKeyDescription.State.ACTIVE,
+                e.retired())));
+        return new MasterKeyDescription(keyName, d.rootScheme, vs);
+    }
+
+    /** The scheme of the root that wraps {@code keyName}'s keyring, read from its header (no root needed). */
+    public Optional<String> storedScheme(String keyName) {
+        return read(keyName).map(e -> KeyringCodec.storedScheme(e.payload()));
+    }
+
     private Keyring load(String storeId, String keyName, boolean create) {
-        RootKey root = root(keyName);
+        KeyRoot root = root(keyName);
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Optional<RecordLog.Entry> current = read(keyName);
             if (current.isPresent()) {
-                Decoded d = decode(storeId, keyName, root, current.get());
+                KeyringCodec.Data d = decode(storeId, keyName, root, current.get());
                 Map<Integer, Keyring.Version> versions = new HashMap<>();
-                d.materials.forEach((n, m) -> versions.put(n, new Keyring.Version(n, d.created.get(n), m)));
+                d.versions.forEach((n, e) -> versions.put(n, e.toVersion()));
                 Keyring k = new Keyring(keyName, current.get().generation(), d.primary, versions);
+                log.confirm(logName(keyName), current.get().generation()); // authenticated: never accept an older keyring
                 cache.put(keyName, k);
                 return k;
             }
@@ -139,9 +218,11 @@ public final class KeyringStore {
             }
             byte[] m = new byte[Aead.KEY_BYTES];
             random.nextBytes(m);
-            Argon2.Params kdf = root.isPassphrase() ? newKdf() : null;
-            byte[] payload = encode(storeId, keyName, root, kdf, 1, Map.of(1, m), Map.of(1, clock.instant()));
-            log.append(logName(keyName), null, payload); // lost race: another process created it; re-read
+            KeyringCodec.Data d = new KeyringCodec.Data();
+            d.kdf = isPassphrase(root) ? newKdf() : null;
+            d.primary = 1;
+            d.versions.put(1, new KeyringCodec.Entry(1, clock.instant(), m, null, null));
+            log.append(logName(keyName), null, encode(storeId, keyName, root, d)); // lost race: another process created it; re-read
         }
         throw new ConflictException("could not load master key '" + keyName + "': too many concurrent changes");
     }
@@ -155,10 +236,18 @@ public final class KeyringStore {
         }
     }
 
-    private RootKey root(String keyName) {
+    private KeyRoot root(String keyName) {
+        KeyRoot r = replaced.get(keyName);
+        if (r != null) {
+            return r;
+        }
         return roots.apply(keyName).orElseThrow(() -> new MissingMasterKeyException("this client holds no master key '"
                 + keyName + "'; configure it with " + (keyName.equals("default") ? "secrets.key" : "secrets.keys." + keyName)
-                + " (env:NAME, file:PATH or passphrase-env:NAME)"));
+                + " (env:NAME, file:PATH, passphrase-env:NAME, pkcs11:… or aws-kms:…)"));
+    }
+
+    private static boolean isPassphrase(KeyRoot root) {
+        return root instanceof RootKey r && r.isPassphrase();
     }
 
     private Argon2.Params newKdf() {
@@ -167,136 +256,20 @@ public final class KeyringStore {
         return new Argon2.Params(salt, Argon2.DEFAULT_MEMORY_KIB, Argon2.DEFAULT_ITERATIONS, Argon2.DEFAULT_PARALLELISM);
     }
 
-    private byte[] rootMaterial(String keyName, RootKey root, Argon2.Params kdf) {
+    private byte[] rootMaterial(RootKey root, Argon2.Params kdf) {
         if (!root.isPassphrase()) {
             return root.material(null);
         }
-        String cacheKey = keyName + "/" + Base64.getEncoder().encodeToString(kdf.salt()) + "/" + kdf.memoryKiB() + "/"
+        String cacheKey = root.uri() + "/" + Base64.getEncoder().encodeToString(kdf.salt()) + "/" + kdf.memoryKiB() + "/"
                 + kdf.iterations() + "/" + kdf.parallelism();
         return derivedRoots.computeIfAbsent(cacheKey, k -> root.material(kdf));
     }
 
-    private static byte[] check(byte[] root, String storeId, String keyName) {
-        return Arrays.copyOf(Hmac.mac(root, ("secrets/key-check/v1\0" + storeId + "\0" + keyName).getBytes(StandardCharsets.UTF_8)), 16);
+    private byte[] encode(String storeId, String keyName, KeyRoot root, KeyringCodec.Data d) {
+        return KeyringCodec.encode(storeId, keyName, root, d, random, this::rootMaterial);
     }
 
-    private byte[] encode(String storeId, String keyName, RootKey root, Argon2.Params kdf, int primary,
-                          Map<Integer, byte[]> materials, Map<Integer, Instant> created) {
-        byte[] rootBytes = rootMaterial(keyName, root, kdf);
-        byte[] nonce = Aead.nonce(random);
-        ObjectNode header = Json.MAPPER.createObjectNode();
-        header.put("format", 1);
-        header.put("name", keyName);
-        header.put("check", check(rootBytes, storeId, keyName));
-        header.put("nonce", nonce);
-        if (kdf != null) {
-            ObjectNode k = header.putObject("kdf");
-            k.put("alg", "argon2id");
-            k.put("salt", kdf.salt());
-            k.put("memoryKiB", kdf.memoryKiB());
-            k.put("iterations", kdf.iterations());
-            k.put("parallelism", kdf.parallelism());
-        }
-        ObjectNode body = Json.MAPPER.createObjectNode();
-        body.put("primary", primary);
-        ArrayNode vs = body.putArray("versions");
-        materials.keySet().stream().sorted().forEach(n -> {
-            ObjectNode v = vs.addObject();
-            v.put("version", n);
-            v.put("created", created.get(n).toString());
-            v.put("material", materials.get(n));
-        });
-        try {
-            byte[] headerBytes = Json.MAPPER.writeValueAsBytes(header);
-            byte[] plain = Json.MAPPER.writeValueAsBytes(body);
-            byte[] ct = Aead.encrypt(new SecretKeySpec(rootBytes, "AES"), nonce, plain, aad(headerBytes, storeId));
-            Arrays.fill(plain, (byte) 0);
-            byte[] out = new byte[headerBytes.length + 1 + ct.length];
-            System.arraycopy(headerBytes, 0, out, 0, headerBytes.length);
-            out[headerBytes.length] = '\n';
-            System.arraycopy(ct, 0, out, headerBytes.length + 1, ct.length);
-            return out;
-        } catch (IOException e) {
-            throw new SecretsException("could not encode keyring of master key '" + keyName + "'", e);
-        }
-    }
-
-    private static byte[] aad(byte[] header, String storeId) {
-        byte[] s = ("\0secrets/keyring/v1\0" + storeId).getBytes(StandardCharsets.UTF_8);
-        byte[] out = Arrays.copyOf(header, header.length + s.length);
-        System.arraycopy(s, 0, out, header.length, s.length);
-        return out;
-    }
-
-    private static final class Decoded {
-        int primary;
-        Argon2.Params kdf;
-        final Map<Integer, byte[]> materials = new HashMap<>();
-        final Map<Integer, Instant> created = new HashMap<>();
-    }
-
-    private Decoded decode(String storeId, String keyName, RootKey root, RecordLog.Entry entry) {
-        byte[] payload = entry.payload();
-        int nl = indexOf(payload, (byte) '\n');
-        try {
-            if (nl < 0) {
-                throw new IOException("no header");
-            }
-            byte[] headerBytes = Arrays.copyOf(payload, nl);
-            JsonNode header = Json.MAPPER.readTree(headerBytes);
-            if (!keyName.equals(header.path("name").asText())) {
-                throw new IOException("keyring names another key");
-            }
-            Decoded d = new Decoded();
-            JsonNode k = header.get("kdf");
-            if (k != null) {
-                d.kdf = new Argon2.Params(k.get("salt").binaryValue(), k.get("memoryKiB").asInt(), k.get("iterations").asInt(),
-                        k.get("parallelism").asInt());
-            }
-            if (root.isPassphrase() != (d.kdf != null)) {
-                throw new WrongMasterKeyException("master key '" + keyName + "' of this store was created with "
-                        + (d.kdf != null ? "a passphrase (passphrase-env:)" : "a 32-byte key (env: or file:)")
-                        + ", but this client gives " + root.uri());
-            }
-            byte[] rootBytes = rootMaterial(keyName, root, d.kdf);
-            if (!MessageDigest.isEqual(check(rootBytes, storeId, keyName), header.get("check").binaryValue())) {
-                throw new WrongMasterKeyException("wrong master key '" + keyName + "': " + root.uri()
-                        + " is not the key this store's master key '" + keyName + "' was created with");
-            }
-            byte[] ct = Arrays.copyOfRange(payload, nl + 1, payload.length);
-            byte[] plain;
-            try {
-                plain = Aead.decrypt(new SecretKeySpec(rootBytes, "AES"), header.get("nonce").binaryValue(), ct, aad(headerBytes, storeId));
-            } catch (Aead.DecryptionFailedException e) {
-                throw new IOException("keyring failed authentication");
-            }
-            JsonNode body = Json.MAPPER.readTree(plain);
-            Arrays.fill(plain, (byte) 0);
-            d.primary = body.get("primary").asInt();
-            for (JsonNode v : body.get("versions")) {
-                int n = v.get("version").asInt();
-                d.materials.put(n, v.get("material").binaryValue());
-                d.created.put(n, Instant.parse(v.get("created").asText()));
-            }
-            if (!d.materials.containsKey(d.primary)) {
-                throw new IOException("primary version missing");
-            }
-            return d;
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof SecretsException) {
-                throw (SecretsException) e;
-            }
-            throw new dev.secrets.SecretTamperedException("the keyring of master key '" + keyName
-                    + "' is damaged or was altered (" + e.getMessage() + ")", e);
-        }
-    }
-
-    private static int indexOf(byte[] a, byte b) {
-        for (int i = 0; i < a.length; i++) {
-            if (a[i] == b) {
-                return i;
-            }
-        }
-        return -1;
+    private KeyringCodec.Data decode(String storeId, String keyName, KeyRoot root, RecordLog.Entry entry) {
+        return KeyringCodec.decode(storeId, keyName, root, entry.payload(), this::rootMaterial);
     }
 }

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32C;
 
 /**
@@ -41,6 +42,8 @@ public final class RecordLog {
 
     private final ObjectStore store;
     private final SecureRandom random;
+    /** Per log, the highest generation this client verified or wrote: a read never goes below it. */
+    private final ConcurrentHashMap<String, Long> highWater = new ConcurrentHashMap<>();
 
     public RecordLog(ObjectStore store, SecureRandom random) {
         this.store = store;
@@ -123,6 +126,8 @@ public final class RecordLog {
      * if the newer generation's lineage records its write ID; if not, the read starts again.
      */
     public Optional<Entry> read(String name) {
+        // What was verified before this read began: a read concurrent with a write may still see the older state.
+        Long mark = highWater.get(name);
         Listing listing = generations(name);
         for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
             if (listing.keys.isEmpty()) {
@@ -135,7 +140,7 @@ public final class RecordLog {
                 listing = generations(name);
                 continue;
             }
-            Entry entry = parse(name, latest, got.get().bytes());
+            Entry entry = notRolledBack(name, parse(name, latest, got.get().bytes()), mark);
             if (listing.latestETag != null && listing.latestETag.equals(got.get().etag())) {
                 return Optional.of(entry); // the very object listed as the latest
             }
@@ -179,6 +184,7 @@ public final class RecordLog {
             long latestGeneration = generationOf(latest);
             if (latestGeneration <= generation) {
                 compact(keys, generation);
+                confirm(name, generation); // our own acknowledged write: nothing below it may be read as current
                 return true;
             }
             Optional<byte[]> bytes = get(name, latest);
@@ -192,6 +198,7 @@ public final class RecordLog {
                         + " writes happened meanwhile; read it back before retrying (an idempotency token makes a retry safe)");
             }
             if (newest.recorded(generation, writeId)) {
+                confirm(name, generation);
                 return true; // later writers built on ours
             }
             // We re-created a generation that had been compacted: our write is not in the history.
@@ -199,6 +206,18 @@ public final class RecordLog {
             return false;
         }
         throw new ConflictException("could not confirm the write to '" + name + "': the store kept changing");
+    }
+
+    /**
+     * Deletes every generation of {@code name} older than {@code keep}, failing when one cannot be
+     * deleted (unlike compaction after a write, which leaves that to the next writer).
+     */
+    public void deleteOlder(String name, long keep) {
+        for (String k : generationKeys(name)) {
+            if (generationOf(k) < keep) {
+                store.delete(k);
+            }
+        }
     }
 
     private void compact(List<String> keys, long keep) {
@@ -324,6 +343,25 @@ public final class RecordLog {
         } catch (IllegalArgumentException e) {
             throw new CorruptRecordException(name, key, e);
         }
+    }
+
+    /**
+     * Records that the caller verified (MAC, decryption) generation {@code generation} of
+     * {@code name}: from now on this client refuses any older generation as the latest.
+     */
+    public void confirm(String name, long generation) {
+        highWater.merge(name, generation, Math::max);
+    }
+
+    private Entry notRolledBack(String name, Entry entry, Long mark) {
+        if (mark != null && entry.generation < mark) {
+            String what = name.startsWith("secrets/") ? "secret '" + name.substring("secrets/".length()) + "'"
+                    : name.startsWith("keys/") ? "the keyring of master key '" + name.substring("keys/".length()) + "'" : "'" + name + "'";
+            throw new dev.secrets.SecretRolledBackException(what + " was rolled back in store " + store.location() + ": its latest "
+                    + "generation is " + entry.generation + ", but this client already verified generation " + mark
+                    + "; newer generations were deleted, and the older state is refused");
+        }
+        return entry;
     }
 
     /** {@link ObjectStore#get}, with an object the store refuses to read reported as a damaged record. */

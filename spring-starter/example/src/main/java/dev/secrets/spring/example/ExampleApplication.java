@@ -33,7 +33,9 @@ import org.springframework.core.env.Environment;
  * </pre>
  * On first run it creates a demo store ({@code ./example-store}, master key in
  * {@code ./example-store.key}) with two secrets. Add {@code --example.stay=true} to keep it running
- * and watch a change: {@code SecretChangedEvent} is logged within five seconds of a new value.
+ * and follow a change: within five seconds of a new value of {@code demo/greeting} the
+ * {@link GreetingProperties} bean holds it ({@code secrets.reload.strategy=refresh}) and a
+ * {@code SecretChangedEvent} is logged.
  */
 @SpringBootApplication
 @EnableConfigurationProperties(GreetingProperties.class)
@@ -71,10 +73,13 @@ public class ExampleApplication implements ApplicationRunner {
         }
     }
 
-    /** Logs each change of an imported secret; the event carries version IDs, never a value. */
+    /**
+     * Logs each change of an imported secret; the event carries version IDs, never a value. By then the
+     * {@code GreetingProperties} bean was bound again: it holds the new greeting.
+     */
     @EventListener
     public void onSecretChanged(SecretChangedEvent event) {
-        LOG.info(event + "; greeting is now: " + environment.getProperty("greeting.message"));
+        LOG.info(event + "; greeting is now: " + greeting.getMessage() + " (to " + greeting.getRecipient() + ")");
     }
 
     /** Creates the demo store, its master key and two secrets, unless the store already holds them. */
