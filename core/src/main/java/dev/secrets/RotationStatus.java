@@ -4,7 +4,8 @@ import java.time.Instant;
 import java.util.Set;
 
 /**
- * A secret whose rotation needs attention, as listed by {@link SecretsClient#rotationStatus()}.
+ * A secret whose rotation needs attention, as listed by {@link SecretsClient#rotationStatus()}: its rotation
+ * is overdue, failing or stuck, or its value is older than its maximum age.
  * Holds no value.
  *
  * @param id             the secret
@@ -33,6 +34,12 @@ public record RotationStatus(SecretId id, Set<Problem> problems, String rotator,
         /** The last attempt failed. */
         FAILING,
         /** A version is labelled {@code PENDING} and not {@code CURRENT}, and no live lease holds it: a rotation stopped part-way. */
-        STUCK
+        STUCK,
+        /**
+         * {@code CURRENT} is older than the maximum age — the secret's tag {@code secrets.max-age}, else the
+         * store-wide setting {@code secrets.max-age} — whether or not rotation is configured. The age runs from
+         * the last change of {@code CURRENT} (rotation or manual write), else from creation.
+         */
+        TOO_OLD
     }
 }

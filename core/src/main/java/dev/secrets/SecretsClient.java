@@ -48,10 +48,10 @@ public final class SecretsClient implements AutoCloseable {
     private final Function<String, String> environment;
     private final BatchReader batch;
 
-    private SecretsClient(SecretsEngine engine, List<Rotator> rotators, Function<String, String> environment) {
+    private SecretsClient(SecretsEngine engine, List<Rotator> rotators, Function<String, String> environment, Duration rotationLease) {
         this.engine = engine;
         this.environment = environment;
-        this.rotations = new RotationEngine(engine, rotators, RotationEngine.DEFAULT_LEASE);
+        this.rotations = new RotationEngine(engine, rotators, rotationLease);
         this.batch = new BatchReader(engine.store(), new RecordLog(engine.store(), engine.random()), engine::readListed);
     }
 
@@ -340,6 +340,22 @@ public final class SecretsClient implements AutoCloseable {
     }
 
     /**
+     * Cancels rotation, as AWS CancelRotateSecret: turns the schedule off and, when a rotation is in
+     * progress, stops it — at once when no client is running it, else at the running client's next
+     * step boundary (its {@code rotateNow} then fails saying it was cancelled). The target is set back
+     * to the {@code CURRENT} credentials and the {@code PENDING} label is removed (the version stays,
+     * unlabelled), so a later {@link #rotateNow} starts a fresh rotation. A rotation whose last step
+     * already ran completes. {@link #configureRotation} turns the schedule on again.
+     *
+     * @throws RotationFailedException (step {@code cancelSecret}) when the target cannot be set back now;
+     *     the cancel stays requested and the next cancel or rotation completes it
+     * @throws InvalidSecretException when rotation is not configured
+     */
+    public RotationDescription cancelRotation(String id) {
+        return rotations.cancel(id);
+    }
+
+    /**
      * Runs, once, every scheduled rotation that is due — and resumes rotations that a crashed
      * process left part-way — among the secrets this client can decrypt. A secret that another
      * client is rotating at the same time is left to it. The one-shot entry point for cron jobs;
@@ -417,6 +433,7 @@ public final class SecretsClient implements AutoCloseable {
         private SecureRandom random;
         private Duration cacheTtl;
         private Integer cacheMaxSize;
+        private Duration rotationLease;
         private Integer maxVersions;
         private String principal;
         private final List<AuditSink> auditSinks = new ArrayList<>();
@@ -479,6 +496,15 @@ public final class SecretsClient implements AutoCloseable {
 
         public Builder cacheTtl(Duration ttl) {
             this.cacheTtl = ttl;
+            return this;
+        }
+
+        /**
+         * How long a rotation step may run without renewing its lease before another runner may take the
+         * rotation over; default {@code secrets.rotation.lease}, else 10 minutes. At least 10 seconds.
+         */
+        public Builder rotationLease(Duration lease) {
+            this.rotationLease = Objects.requireNonNull(lease);
             return this;
         }
 
@@ -583,8 +609,9 @@ public final class SecretsClient implements AutoCloseable {
             }
             String who = principal != null ? principal : cfg.get(SecretsConfig.PRINCIPAL).orElse(null);
             SecureRandom rnd = random != null ? random : new SecureRandom();
+            Duration lease = RotationEngine.lease(rotationLease, cfg);
             return new SecretsClient(new SecretsEngine(store, roots, clock, ticker, rnd, ttl, max, who, sinks, cfg, metrics),
-                    List.copyOf(rotators), environment);
+                    List.copyOf(rotators), environment, lease);
         }
 
         /**

@@ -221,7 +221,8 @@ public final class SecretsConfig {
         return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
-    static Duration parseDuration(String key, String text) {
+    /** Parses {@code 90s}, {@code 15m}, {@code 1h}, {@code 2d} or ISO-8601; the error names {@code key}. */
+    public static Duration parseDuration(String key, String text) {
         String s = text.trim();
         Matcher m = SHORT_DURATION.matcher(s);
         if (m.matches()) {

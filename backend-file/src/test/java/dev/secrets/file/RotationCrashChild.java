@@ -2,7 +2,9 @@ package dev.secrets.file;
 
 import dev.secrets.SecretsClient;
 import dev.secrets.SecretsConfig;
+import dev.secrets.internal.rotation.MySqlRotator;
 import dev.secrets.internal.rotation.PostgresRotator;
+import dev.secrets.spi.Rotator;
 import dev.secrets.testing.FaultInjectingRotator;
 import java.util.Map;
 import java.util.Properties;
@@ -12,14 +14,16 @@ import java.util.Properties;
  * postgresql rotator and stops after {@code setSecret} (the database already has the new password,
  * the store's CURRENT still the old one), prints {@code BLOCKED} and waits to be killed.
  *
- * <p>Arguments: store directory, secret ID, rotator name.
+ * <p>Arguments: store directory, secret ID, rotator name; optionally the built-in rotator to run
+ * ({@code postgresql}, the default, or {@code mysql}) and the step to stop after (default {@code setSecret}).
  */
 public final class RotationCrashChild {
     private RotationCrashChild() {
     }
 
     public static void main(String[] args) throws Exception {
-        FaultInjectingRotator rotator = new FaultInjectingRotator(args[2], new PostgresRotator()).blockAfter("setSecret");
+        Rotator real = args.length > 3 && args[3].equals("mysql") ? new MySqlRotator() : new PostgresRotator();
+        FaultInjectingRotator rotator = new FaultInjectingRotator(args[2], real).blockAfter(args.length > 4 ? args[4] : "setSecret");
         SecretsConfig config = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false)
                 .build();
         SecretsClient client = SecretsClient.builder().config(config).store("file:" + args[0])

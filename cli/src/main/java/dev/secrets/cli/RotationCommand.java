@@ -16,18 +16,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code secrets rotation}: how a secret is rotated; {@code rotation run-due} runs due rotations once. */
-@Command(name = "rotation", sortOptions = false, subcommands = RotationCommand.RunDue.class,
+@Command(name = "rotation", sortOptions = false, subcommands = {RotationCommand.RunDue.class, RotationCommand.Status.class, RotationCommand.Cancel.class},
         description = {"Set how a secret is rotated: the rotator, the schedule and the rotator's parameters.",
                 "Schedules: rate(N days), rate(N hours), or a cron expression (with --zone). 'secrets rotate ID' rotates now."},
         footer = {"", "Examples:", "  secrets rotation prod/api-token --rotator random-password --schedule 'rate(30 days)' --param passwordLength=40",
                 "  secrets rotation prod/app-db --rotator postgresql --schedule 'cron(0 3 ? * SUN *)' --zone Europe/Paris \\",
                 "      --param strategy=alternating-users --param adminSecretId=prod/pg-admin",
-                "  secrets rotation run-due      # from cron"})
+                "  secrets rotation prod/app-db --rotator mysql --param strategy=alternating-users \\",
+                "      --param adminSecretId=prod/mysql-admin --param drain=wait --param drainTimeout=1h",
+                "  secrets rotation run-due      # from cron",
+                "  secrets rotation status       # overdue, failing, stuck, older than secrets.max-age",
+                "  secrets rotation cancel prod/app-db"})
 final class RotationCommand extends BaseCommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "ID", converter = Converters.Id.class, description = "the secret")
     String id;
 
-    @Option(names = "--rotator", paramLabel = "NAME", description = "random-password, postgresql, h2, or a custom rotator")
+    @Option(names = "--rotator", paramLabel = "NAME", description = "random-password, postgresql, mysql, redshift, h2, or a custom rotator")
     String rotator;
 
     @Option(names = "--schedule", paramLabel = "SCHEDULE", description = "rate(N days), rate(N hours) or a cron expression (default: on demand only)")
@@ -111,6 +115,84 @@ final class RotationCommand extends BaseCommand {
                 err().println("secrets: some rotations failed; they are retried by the next run");
             }
             return failed ? Main.ERROR : Main.OK;
+        }
+    }
+
+    /** {@code secrets rotation status}: secrets whose rotation needs attention; exit status 1 when there are any. */
+    @Command(name = "status", description = {"List secrets whose rotation needs attention: overdue, failing (with the step and",
+            "the reason), stuck part-way, or older than their maximum age (secrets.max-age, or the secret's tag",
+            "secrets.max-age), rotated or not. Exit status 1 when any is listed."},
+            footer = {"", "Example:", "  SECRETS_MAX_AGE=90d secrets rotation status --json"})
+    static final class Status extends BaseCommand {
+        @Mixin
+        OutputOptions output;
+
+        @Override
+        public Integer call() {
+            List<dev.secrets.RotationStatus> statuses;
+            try (SecretsClient c = client()) {
+                statuses = c.rotationStatus();
+            }
+            if (output.json) {
+                ArrayNode a = JSON.createArrayNode();
+                for (dev.secrets.RotationStatus s : statuses) {
+                    ObjectNode n = a.addObject();
+                    n.put("id", s.id().value());
+                    ArrayNode p = n.putArray("problems");
+                    s.problems().stream().map(Enum::name).sorted().forEach(p::add);
+                    n.put("rotator", s.rotator());
+                    n.put("nextRotation", s.nextRotation() == null ? null : s.nextRotation().toString());
+                    n.put("failedStep", s.failedStep());
+                    n.put("error", s.lastError());
+                    n.put("pendingVersion", s.pendingVersion());
+                }
+                printJson(a);
+            } else if (statuses.isEmpty()) {
+                out().println("no rotation needs attention");
+            } else {
+                for (dev.secrets.RotationStatus s : statuses) {
+                    StringBuilder line = new StringBuilder(s.id().value()).append(": ");
+                    line.append(String.join(", ", s.problems().stream().map(p -> p.name().toLowerCase(java.util.Locale.ROOT)
+                            .replace('_', ' ')).sorted().toList()));
+                    if (s.failedStep() != null) {
+                        line.append(" (failed at ").append(s.failedStep()).append(s.lastError() == null ? "" : ": " + s.lastError())
+                                .append(')');
+                    }
+                    out().println(line);
+                }
+            }
+            return statuses.isEmpty() ? Main.OK : Main.ERROR;
+        }
+    }
+
+    /** {@code secrets rotation cancel ID}: as AWS CancelRotateSecret. */
+    @Command(name = "cancel", description = {"Cancel rotation: turn the schedule off and stop a rotation in progress; the database",
+            "is set back to the CURRENT credentials and the PENDING label removed, so that a later 'secrets rotate'",
+            "starts fresh. 'secrets rotation ID --rotator …' turns the schedule on again."},
+            footer = {"", "Example:", "  secrets rotation cancel prod/app-db"})
+    static final class Cancel extends BaseCommand {
+        @Parameters(index = "0", paramLabel = "ID", converter = Converters.Id.class, description = "the secret")
+        String id;
+
+        @Mixin
+        OutputOptions output;
+
+        @Override
+        public Integer call() {
+            RotationDescription d;
+            try (SecretsClient c = client()) {
+                d = c.cancelRotation(id);
+            }
+            if (output.json) {
+                ObjectNode n = JSON.createObjectNode();
+                n.put("id", id);
+                n.set("rotation", Views.rotationJson(d));
+                printJson(n);
+            } else {
+                out().println("rotation of " + id + " cancelled: schedule off" + (d.pendingVersion() == null ? ""
+                        : "; the rotation in progress stops at its next step"));
+            }
+            return Main.OK;
         }
     }
 }

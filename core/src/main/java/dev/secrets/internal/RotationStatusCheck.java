@@ -7,6 +7,8 @@ import dev.secrets.internal.record.RotationState;
 import dev.secrets.internal.record.SecretRecord;
 import dev.secrets.internal.record.VersionEntry;
 import dev.secrets.internal.rotation.RotationEngine;
+import dev.secrets.SecretsConfig;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Optional;
@@ -25,6 +27,14 @@ public final class RotationStatusCheck {
      * Overdue means past {@code nextRotation} by more than {@code graceSeconds}.
      */
     public static Optional<RotationStatus> of(SecretRecord r, Instant now, long graceSeconds) {
+        return of(r, now, graceSeconds, null);
+    }
+
+    /**
+     * As {@link #of(SecretRecord, Instant, long)}, also reporting {@link RotationStatus.Problem#TOO_OLD} when
+     * {@code CURRENT} is older than the secret's tag {@value #MAX_AGE}, else {@code storeMaxAge} (null: none).
+     */
+    public static Optional<RotationStatus> of(SecretRecord r, Instant now, long graceSeconds, Duration storeMaxAge) {
         if (r == null || r.tombstone || r.deletionDate != null) {
             return Optional.empty();
         }
@@ -51,6 +61,11 @@ public final class RotationStatusCheck {
         if (pending != null && (lease == null || !lease.isAfter(now))) {
             problems.add(RotationStatus.Problem.STUCK);
         }
+        Duration maxAge = maxAge(r, storeMaxAge);
+        Instant changed = instant(r.lastRotated != null ? r.lastRotated : r.created);
+        if (maxAge != null && changed != null && changed.plus(maxAge).isBefore(now)) {
+            problems.add(RotationStatus.Problem.TOO_OLD);
+        }
         if (problems.isEmpty()) {
             return Optional.empty();
         }
@@ -58,6 +73,27 @@ public final class RotationStatusCheck {
                 s == null ? null : instant(s.lastAttempt), s == null ? null : s.lastOutcome, s == null ? null : s.failedStep,
                 s == null ? null : s.lastError, pending != null ? pending : (s == null ? null : s.pendingVersion),
                 s == null ? null : s.completedStep, lease));
+    }
+
+    /** The tag that sets a secret's own maximum age ({@code 90d}, {@code 2160h}, ISO-8601). */
+    public static final String MAX_AGE = "secrets.max-age";
+
+    /** The secret's maximum age: its tag, else the store-wide one; null when neither is set. */
+    static Duration maxAge(SecretRecord r, Duration storeMaxAge) {
+        String tag = r.tags == null ? null : r.tags.get(MAX_AGE);
+        if (tag != null) {
+            try {
+                return SecretsConfig.parseDuration(MAX_AGE, tag);
+            } catch (RuntimeException e) {
+                return storeMaxAge; // refused when the tag is written; an older record's bad tag falls back
+            }
+        }
+        return storeMaxAge;
+    }
+
+    /** Whether the secret has a maximum age of its own. */
+    public static boolean hasOwnMaxAge(SecretRecord r) {
+        return r.tags != null && r.tags.containsKey(MAX_AGE);
     }
 
     private static Instant instant(String s) {

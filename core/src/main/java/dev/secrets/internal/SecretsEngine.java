@@ -1450,8 +1450,10 @@ public final class SecretsEngine implements AutoCloseable {
         try {
             List<RotationStatus> out = new ArrayList<>();
             Instant now = clock.instant();
+            Duration maxAge = config.duration(RotationStatusCheck.MAX_AGE, null);
             for (SecretDescription d : allSecrets(false)) {
-                if (d.rotation() == null && d.versionWith(Label.PENDING).isEmpty()) {
+                if (d.rotation() == null && d.versionWith(Label.PENDING).isEmpty() && maxAge == null
+                        && !d.tags().containsKey(RotationStatusCheck.MAX_AGE)) {
                     continue;
                 }
                 SecretRecord r;
@@ -1460,8 +1462,9 @@ public final class SecretsEngine implements AutoCloseable {
                 } catch (SecretTamperedException e) {
                     continue; // reading it reports the tampering; the status lists rotations
                 }
-                RotationStatusCheck.of(r, now, graceSeconds).ifPresent(out::add);
+                RotationStatusCheck.of(r, now, graceSeconds, maxAge).ifPresent(out::add);
             }
+            metrics.secretsTooOld((int) out.stream().filter(st -> st.problems().contains(RotationStatus.Problem.TOO_OLD)).count());
             audit("rotation.status", null, null, null);
             return out;
         } catch (RuntimeException e) {

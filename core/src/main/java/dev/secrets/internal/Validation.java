@@ -107,6 +107,13 @@ public final class Validation {
         if (value.chars().anyMatch(c -> Character.isISOControl(c))) {
             throw new InvalidSecretException("value of tag '" + key + "' contains a control character");
         }
+        if (key.equals(RotationStatusCheck.MAX_AGE)) {
+            try {
+                dev.secrets.SecretsConfig.parseDuration(key, value);
+            } catch (RuntimeException e) {
+                throw new InvalidSecretException("tag " + key + " is '" + value + "'; write a maximum age such as 90d, 2160h or P90D");
+            }
+        }
     }
 
     public static String keyName(String name) {

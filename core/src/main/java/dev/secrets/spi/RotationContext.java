@@ -61,4 +61,14 @@ public interface RotationContext {
 
     /** The client's clock. */
     Clock clock();
+
+    /**
+     * Tells the engine that a long step is still at work, so that its lease on the rotation is extended
+     * (measured by {@link #clock()}) and no other runner takes the rotation over. A step that may run
+     * longer than the lease (waiting for sessions to drain, a slow target) calls it as it goes.
+     *
+     * @throws dev.secrets.ConflictException when the lease was lost meanwhile: the step must stop
+     */
+    default void renewLease() {
+    }
 }

@@ -68,6 +68,16 @@ public interface Rotator {
     default void testSecret(RotationContext context) {
     }
 
+    /**
+     * Undoes a cancelled rotation on the target: after {@code setSecret} may have run, make the target
+     * accept the {@code CURRENT} (and {@code PREVIOUS}) credentials again rather than the pending ones.
+     * Called with the cancelled rotation's token when its pending value exists and is not
+     * {@code CURRENT}; the engine then removes the {@code PENDING} label. Must be idempotent. Default:
+     * nothing to undo.
+     */
+    default void cancelSecret(RotationContext context) {
+    }
+
     /** Step 4: make the pending version {@code CURRENT}. */
     default void finishSecret(RotationContext context) {
         context.promotePending();

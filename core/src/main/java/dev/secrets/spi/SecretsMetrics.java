@@ -44,6 +44,15 @@ public interface SecretsMetrics {
     }
 
     /**
+     * How many secrets are older than their maximum age ({@code secrets.max-age}), counted at each
+     * rotation status check ({@link dev.secrets.SecretsClient#rotationStatus()}, health checks). A gauge.
+     *
+     * @param count the secrets whose {@code CURRENT} is older than their maximum age
+     */
+    default void secretsTooOld(int count) {
+    }
+
+    /**
      * An audit sink could not record an event. With fail-closed off the event is dropped (and
      * only counted here); with fail-closed on, the operation fails when no sink recorded it.
      *

@@ -132,6 +132,11 @@ public final class FaultInjectingRotator implements Rotator {
     }
 
     @Override
+    public void cancelSecret(RotationContext context) {
+        delegate.cancelSecret(context);
+    }
+
+    @Override
     public void finishSecret(RotationContext context) {
         delegate.finishSecret(context);
         after("finishSecret");

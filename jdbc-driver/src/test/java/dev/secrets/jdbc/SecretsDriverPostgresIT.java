@@ -307,7 +307,9 @@ class SecretsDriverPostgresIT {
         createRotatableSecret("pg/rotator-admin", adminRole, "Rotator-admin-1", "postgres");
         createRotatableSecret("pg/rotator-alt", role, "Rotator-alt-1", db);
         store.admin.configureRotation("pg/rotator-alt", RotationSettings.of("postgresql", "rate(30 days)")
-                .withParameter("strategy", "alternating-users").withParameter("adminSecretId", "pg/rotator-admin"));
+                .withParameter("strategy", "alternating-users").withParameter("adminSecretId", "pg/rotator-admin")
+                // The pool keeps connections of the PREVIOUS user open; waiting for them to drain is tested in core.
+                .withParameter("drain", "proceed"));
         int rotations = 20;
 
         try (HikariDataSource ds = recordedPool(db, "pg/rotator-alt", true); RotationLoad load = new RotationLoad(ds, WHO, 4)) {

@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@value #READ_FAILURES} — counter of failed reads, tag {@code error} = the exception's simple name.</li>
  *   <li>{@value #ROTATIONS} — counter of rotation attempts, tag {@code outcome} = {@code succeeded} | {@code failed}.</li>
  *   <li>{@value #AUDIT_FAILURES} — counter of audit events no sink could record, tag {@code action}.</li>
+ *   <li>{@value #TOO_OLD} — gauge of the secrets older than their maximum age ({@code secrets.max-age}),
+ *       as of the last rotation status check (the health indicator runs one).</li>
  * </ul>
  * Thread-safe.
  */
@@ -25,15 +27,24 @@ public final class MicrometerSecretsMetrics implements SecretsMetrics {
     public static final String READ_FAILURES = "secrets.read.failures";
     public static final String ROTATIONS = "secrets.rotations";
     public static final String AUDIT_FAILURES = "secrets.audit.failures";
+    public static final String TOO_OLD = "secrets.too-old";
 
     private final MeterRegistry registry;
     private final Timer hits;
     private final Timer misses;
+    private final java.util.concurrent.atomic.AtomicInteger tooOld = new java.util.concurrent.atomic.AtomicInteger();
 
     public MicrometerSecretsMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.hits = Timer.builder(READS).description("Reads of secret values").tag("cache", "hit").register(registry);
         this.misses = Timer.builder(READS).description("Reads of secret values").tag("cache", "miss").register(registry);
+        io.micrometer.core.instrument.Gauge.builder(TOO_OLD, tooOld, java.util.concurrent.atomic.AtomicInteger::get)
+                .description("Secrets older than their maximum age (secrets.max-age)").register(registry);
+    }
+
+    @Override
+    public void secretsTooOld(int count) {
+        tooOld.set(count);
     }
 
     @Override

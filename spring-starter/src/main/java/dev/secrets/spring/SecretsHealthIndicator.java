@@ -19,9 +19,11 @@ import org.springframework.boot.health.contributor.Health;
  *       {@code error} says why, without any value.</li>
  *   <li>Otherwise {@code UP}, with the detail {@code store} (its URI) and, when there are any,
  *       {@code rotationsOverdue} (secrets whose enabled scheduled rotation is past its date),
- *       {@code rotationsFailed} (secrets whose last rotation attempt failed, with the failed step)
- *       and {@code rotationsStuck} (secrets with a {@code PENDING} version that no live rotation
- *       holds), from {@link SecretsClient#rotationStatus()}. These do not make the application
+ *       {@code rotationsFailed} (secrets whose last rotation attempt failed, with the failed step and
+ *       the value-free reason, such as a drain that found live sessions), {@code rotationsStuck}
+ *       (secrets with a {@code PENDING} version that no live rotation holds) and
+ *       {@code olderThanMaxAge} (secrets whose value is older than {@code secrets.max-age}, rotated
+ *       or not), from {@link SecretsClient#rotationStatus()}. These do not make the application
  *       {@code DOWN}: the current credentials still work, and taking the instance out of service
  *       would not help. If the status cannot be read, the detail {@code rotationStatusError} says why.</li>
  * </ul>
@@ -58,16 +60,21 @@ public class SecretsHealthIndicator extends AbstractHealthIndicator {
         List<String> overdue = new ArrayList<>();
         Map<String, String> failed = new LinkedHashMap<>();
         List<String> stuck = new ArrayList<>();
+        List<String> tooOld = new ArrayList<>();
         for (RotationStatus s : statuses) {
             String id = s.id().value();
             if (s.problems().contains(RotationStatus.Problem.OVERDUE)) {
                 overdue.add(id);
             }
             if (s.problems().contains(RotationStatus.Problem.FAILING)) {
-                failed.put(id, s.failedStep() == null ? "failed" : "failed at " + s.failedStep());
+                failed.put(id, (s.failedStep() == null ? "failed" : "failed at " + s.failedStep())
+                        + (s.lastError() == null ? "" : ": " + s.lastError()));
             }
             if (s.problems().contains(RotationStatus.Problem.STUCK)) {
                 stuck.add(id);
+            }
+            if (s.problems().contains(RotationStatus.Problem.TOO_OLD)) {
+                tooOld.add(id);
             }
         }
         if (!overdue.isEmpty()) {
@@ -78,6 +85,9 @@ public class SecretsHealthIndicator extends AbstractHealthIndicator {
         }
         if (!stuck.isEmpty()) {
             builder.withDetail("rotationsStuck", stuck);
+        }
+        if (!tooOld.isEmpty()) {
+            builder.withDetail("olderThanMaxAge", tooOld);
         }
     }
 }

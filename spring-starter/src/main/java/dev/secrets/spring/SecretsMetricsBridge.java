@@ -43,6 +43,13 @@ public final class SecretsMetricsBridge implements SecretsMetrics {
     }
 
     @Override
+    public void secretsTooOld(int count) {
+        for (SecretsMetrics t : targets) {
+            t.secretsTooOld(count);
+        }
+    }
+
+    @Override
     public void auditFailure(String action) {
         for (SecretsMetrics t : targets) {
             t.auditFailure(action);

@@ -112,4 +112,23 @@ class SecretsHealthIndicatorTest {
             assertThat(health.getDetails().get("rotationsFailed").toString()).contains("failed at");
         }
     }
+
+    @Test
+    void secretOlderThanItsMaxAge_isReported_withoutRotationConfigured() {
+        try (SecretsClient past = clientAt(Duration.ofDays(-100))) {
+            past.createSecret(CreateSecretRequest.of("prod/old", SecretKind.GENERIC, SecretValue.ofText("t"))
+                    .withTag("secrets.max-age", "90d"));
+            past.createSecret(CreateSecretRequest.of("prod/old-but-allowed", SecretKind.GENERIC, SecretValue.ofText("t"))
+                    .withTag("secrets.max-age", "200d"));
+        }
+        store.client.createSecret(CreateSecretRequest.of("prod/new", SecretKind.GENERIC, SecretValue.ofText("t"))
+                .withTag("secrets.max-age", "90d"));
+
+        try (ConfigurableApplicationContext ctx = start("secrets:prod/old")) {
+            Health health = ctx.getBean(SecretsHealthIndicator.class).health();
+
+            assertThat(health.getStatus()).isEqualTo(Status.UP);
+            assertThat(health.getDetails()).containsEntry("olderThanMaxAge", List.of("prod/old"));
+        }
+    }
 }

@@ -21,6 +21,8 @@ public final class RotationState {
     public String pendingVersion;
     /** Step of the rotation in progress that last completed: create, set, test, finish. */
     public String completedStep;
+    /** Set by a cancel while a rotation is in progress; the lease holder (or the next attempt) then undoes it. */
+    public boolean cancelRequested;
     public String leaseOwner;
     public String leaseUntil;
     public String lastAttempt;

@@ -26,9 +26,12 @@ final class DefaultRotationContext implements RotationContext {
     private final String token;
     private final Map<String, String> parameters;
     private final List<SecretValue> seen = new ArrayList<>();
+    private final Runnable renewLease;
 
-    DefaultRotationContext(SecretsEngine engine, SecretId id, SecretKind kind, String token, Map<String, String> parameters) {
+    DefaultRotationContext(SecretsEngine engine, SecretId id, SecretKind kind, String token, Map<String, String> parameters,
+                           Runnable renewLease) {
         this.engine = engine;
+        this.renewLease = renewLease;
         this.id = id;
         this.kind = kind;
         this.token = token;
@@ -118,6 +121,11 @@ final class DefaultRotationContext implements RotationContext {
     @Override
     public Clock clock() {
         return engine.clock();
+    }
+
+    @Override
+    public void renewLease() {
+        renewLease.run();
     }
 
     private synchronized void remember(SecretValue v) {

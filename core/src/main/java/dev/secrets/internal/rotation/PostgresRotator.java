@@ -3,10 +3,7 @@ package dev.secrets.internal.rotation;
 import dev.secrets.DatabaseCredentials;
 import dev.secrets.InvalidSecretException;
 import dev.secrets.RandomPassword;
-import dev.secrets.SecretId;
-import dev.secrets.SecretNotFoundException;
-import dev.secrets.SecretValue;
-import dev.secrets.SecretVersion;
+import dev.secrets.SecretKind;
 import dev.secrets.SecretsException;
 import dev.secrets.spi.DatabaseDialect;
 import dev.secrets.spi.RotationContext;
@@ -17,19 +14,23 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
+import java.util.regex.Pattern;
 
 /**
  * {@code postgresql}: rotates the password of a PostgreSQL role held in a database secret
  * ({@code username}, {@code password}, {@code host}, optional {@code port} (5432) and {@code dbname}
- * ({@code postgres})). Uses only {@code java.sql}; the PostgreSQL JDBC driver must be on the class path.
+ * ({@code postgres})). Uses only {@code java.sql}; the PostgreSQL JDBC driver must be on the class path
+ * ({@link #validate} says so when it is not).
  *
  * <p>Parameters: {@code strategy} — {@code single-user} (default) or {@code alternating-users};
  * {@code adminSecretId} — for alternating-users, the secret holding a role allowed to create roles and
- * set their passwords; {@code cloneSuffix} (default {@code _clone}); {@code connectTimeout} in seconds
- * (default 10); and the password options of {@link RandomPassword#fromParameters(Map)}.
+ * set their passwords (logged in at that secret's own endpoint); {@code cloneSuffix} (default
+ * {@code _clone}); {@code connectTimeout} in seconds (default 10); {@code drain} and
+ * {@code drainTimeout} ({@link SessionDrain}); and the password options of
+ * {@link RandomPassword#fromParameters(Map)}.
  *
  * <ul>
  *   <li><b>single-user</b>: the role changes its own password, logged in with the {@code CURRENT}
@@ -43,146 +44,113 @@ import java.util.Properties;
  *       valid until the next rotation.</li>
  * </ul>
  *
+ * <p><b>Redshift</b> ({@link #redshift()}, and this rotator on a secret of kind {@code redshift}): the
+ * same steps with {@code ALTER USER … PASSWORD} (Redshift's {@code ALTER ROLE} is for RBAC roles), port
+ * 5439 and database {@code dev} by default, passwords without {@code ' " \ / @} and space (Redshift
+ * refuses them); single-user only (a Redshift user cannot be granted to another user).
+ *
  * <p>{@code setSecret} first tries the pending credentials and does nothing if they already work (a
- * resumed rotation). Statements are built by the server's {@code format('%I', '%L')} from bound
- * parameters, so no name or password can change the statement.
+ * resumed rotation). Statements are built by the server from bound parameters with
+ * {@code quote_ident} and {@code quote_literal} (which PostgreSQL and Redshift both have), so no name
+ * or password can change the statement; the host and port are checked before they enter the URL.
  */
 public final class PostgresRotator implements Rotator {
     public static final String NAME = "postgresql";
+    public static final String REDSHIFT = "redshift";
     public static final String STRATEGY = "strategy";
     public static final String SINGLE_USER = "single-user";
     public static final String ALTERNATING_USERS = "alternating-users";
     public static final String ADMIN_SECRET_ID = "adminSecretId";
     public static final String CLONE_SUFFIX = "cloneSuffix";
     public static final String CONNECT_TIMEOUT = "connectTimeout";
-
+    static final String DRIVER_CLASS = "org.postgresql.Driver";
+    /** Characters Redshift refuses in a password. */
+    static final String REDSHIFT_EXCLUDED = "'\"\\/@ ";
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._-]{1,253}|\\[?[0-9A-Fa-f:.]{2,45}\\]?");
+    private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
     private static final DatabaseDialect DIALECT = DatabaseDialect.of("postgresql");
-    private static final String DEFAULT_PORT = "5432";
-    private static final String DEFAULT_DBNAME = "postgres";
+
+    private final boolean redshiftOnly;
+
+    public PostgresRotator() {
+        this(false);
+    }
+
+    private PostgresRotator(boolean redshiftOnly) {
+        this.redshiftOnly = redshiftOnly;
+    }
+
+    /** The {@code redshift} rotator: this one, always in its Redshift form. */
+    public static PostgresRotator redshift() {
+        return new PostgresRotator(true);
+    }
 
     @Override
     public String name() {
-        return NAME;
+        return redshiftOnly ? REDSHIFT : NAME;
     }
 
     @Override
     public void validate(Map<String, String> p) {
-        String strategy = strategy(p);
-        if (ALTERNATING_USERS.equals(strategy)) {
-            String admin = p.get(ADMIN_SECRET_ID);
-            if (admin == null || admin.isBlank()) {
-                throw new InvalidSecretException("the alternating-users strategy of rotator " + NAME + " needs parameter "
-                        + ADMIN_SECRET_ID + ": the ID of a secret with the credentials of a role that can create roles");
-            }
-            SecretId.of(admin);
+        DbRotation.validate(name(), p);
+        if (redshiftOnly && DbRotation.alternating(p)) {
+            throw new InvalidSecretException("rotator " + REDSHIFT + " supports only the single-user strategy: a Redshift user"
+                    + " cannot be granted to a clone user");
         }
-        timeout(p);
-        RandomPassword.fromParameters(p);
-        String suffix = p.get(CLONE_SUFFIX);
-        if (suffix != null && suffix.isEmpty()) {
-            throw new InvalidSecretException("parameter " + CLONE_SUFFIX + " must not be empty");
-        }
+        DbRotation.requireDriver(PostgresRotator.class.getClassLoader(), DRIVER_CLASS, name(),
+                "PostgreSQL JDBC (org.postgresql:postgresql)");
     }
 
-    private static String strategy(Map<String, String> p) {
-        String s = p.getOrDefault(STRATEGY, SINGLE_USER);
-        if (!s.equals(SINGLE_USER) && !s.equals(ALTERNATING_USERS)) {
-            throw new InvalidSecretException("parameter " + STRATEGY + " of rotator " + NAME + " is '" + s + "'; use "
-                    + SINGLE_USER + " or " + ALTERNATING_USERS);
-        }
-        return s;
-    }
-
-    private static int timeout(Map<String, String> p) {
-        String t = p.getOrDefault(CONNECT_TIMEOUT, "10");
-        try {
-            int n = Integer.parseInt(t.trim());
-            if (n >= 1 && n <= 600) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new InvalidSecretException("parameter " + CONNECT_TIMEOUT + " must be 1 to 600 seconds, not '" + t + "'");
+    private boolean isRedshift(RotationContext ctx) {
+        return redshiftOnly || ctx.kind() == SecretKind.REDSHIFT;
     }
 
     // ================================================================ the four steps
 
     @Override
     public void createSecret(RotationContext ctx) {
-        if (ctx.pendingValue().isPresent()) {
+        if (!isRedshift(ctx) || ctx.parameters().containsKey("excludeCharacters")) {
+            DbRotation.createSecret(ctx, name());
             return;
         }
-        Optional<SecretVersion> current = ctx.current();
-        if (current.isEmpty()) {
-            throw new SecretsException("secret '" + ctx.secretId() + "' has no CURRENT value to rotate");
-        }
-        DatabaseCredentials cur = creds(current.get(), "CURRENT");
-        String password = RandomPassword.fromParameters(ctx.parameters()).generate(ctx.random());
-        SecretValue next = RandomPasswordRotator.withField(Optional.of(current.get().value()), "password", password, NAME);
-        if (ALTERNATING_USERS.equals(strategy(ctx.parameters()))) {
-            next = RandomPasswordRotator.withField(Optional.of(next), "username", otherUser(cur.username(), suffix(ctx)), NAME);
-        }
-        ctx.putPendingValue(next);
+        Map<String, String> p = new LinkedHashMap<>(ctx.parameters());
+        p.put("excludeCharacters", REDSHIFT_EXCLUDED);
+        DbRotation.createSecret(ctx, name(), p);
     }
 
     @Override
     public void setSecret(RotationContext ctx) {
-        DatabaseCredentials pending = pending(ctx);
-        int timeout = timeout(ctx.parameters());
-        if (canLogIn(pending, timeout)) {
+        DatabaseCredentials pending = DbRotation.pending(ctx);
+        boolean redshift = isRedshift(ctx);
+        int timeout = DbRotation.timeout(ctx.parameters());
+        if (canLogIn(pending, timeout, redshift)) {
             return; // already applied by an earlier attempt
         }
-        if (ALTERNATING_USERS.equals(strategy(ctx.parameters()))) {
-            String adminId = ctx.parameters().get(ADMIN_SECRET_ID);
-            SecretVersion adminSecret;
-            try {
-                adminSecret = ctx.readSecret(adminId);
-            } catch (SecretNotFoundException e) {
-                throw new SecretsException("the admin secret '" + adminId + "' named by parameter " + ADMIN_SECRET_ID
-                        + " cannot be read: " + e.getMessage(), e);
+        String alter = redshift ? "ALTER USER %I PASSWORD %L" : "ALTER ROLE %I WITH PASSWORD %L";
+        if (DbRotation.alternating(ctx.parameters())) {
+            if (redshift) {
+                throw new SecretsException("the alternating-users strategy is not supported on Redshift (a user cannot be"
+                        + " granted to a clone user); use single-user");
             }
-            DatabaseCredentials admin = creds(adminSecret, "admin secret '" + adminId + "'");
-            requireSameEndpoint(ctx, adminId, admin, pending);
-            String base = baseUser(pending.username(), suffix(ctx));
-            // The admin's password goes only to the admin secret's own endpoint, never to one the rotated secret names.
-            try (Connection c = connect(admin, timeout)) {
+            DatabaseCredentials admin = DbRotation.adminCreds(ctx, pending, redshift ? 5439 : 5432);
+            String base = DbRotation.baseUser(pending.username(), DbRotation.suffix(ctx));
+            // The admin logs in at the admin secret's own endpoint, never the rotated secret's.
+            try (Connection c = connect(admin, timeout, false)) {
                 if (!roleExists(c, pending.username())) {
                     execute(c, "CREATE ROLE %I WITH LOGIN PASSWORD %L", pending.username(), pending.password());
                     execute(c, "GRANT %I TO %I", base, pending.username());
+                    copyAttributes(c, base, pending.username());
                 } else {
-                    execute(c, "ALTER ROLE %I WITH PASSWORD %L", pending.username(), pending.password());
+                    SessionDrain.awaitNoSessions(ctx, pending.username(), () -> sessionsOf(c, pending.username()));
+                    execute(c, alter, pending.username(), pending.password());
                 }
             } catch (SQLException e) {
                 throw sqlFailure("setting the password of role '" + pending.username() + "' as the admin role failed", e);
             }
         } else {
-            Connection c = null;
-            SQLException first = null;
-            for (String label : new String[] {"CURRENT", "PREVIOUS"}) {
-                Optional<SecretVersion> v = label.equals("CURRENT") ? ctx.current() : ctx.previous();
-                if (v.isEmpty() || v.get().versionId().equals(ctx.token())) {
-                    continue;
-                }
-                DatabaseCredentials creds = creds(v.get(), label);
-                try {
-                    c = connect(pending.withLogin(creds.username(), creds.password()), timeout);
-                    break;
-                } catch (SQLException e) {
-                    if (first == null) {
-                        first = e;
-                    }
-                    if (!isLoginRefused(e)) {
-                        break;
-                    }
-                }
-            }
-            if (c == null) {
-                throw sqlFailure("cannot log in to change the password of role '" + pending.username()
-                        + "': neither the CURRENT nor the PREVIOUS credentials are accepted", first);
-            }
-            try (Connection conn = c) {
-                execute(conn, "ALTER ROLE %I WITH PASSWORD %L", pending.username(), pending.password());
+            try (Connection c = DbRotation.loginAsOldSelf(ctx, pending, creds -> connect(creds, timeout, redshift),
+                    PostgresRotator::isLoginRefused)) {
+                execute(c, alter, pending.username(), pending.password());
             } catch (SQLException e) {
                 throw sqlFailure("setting the password of role '" + pending.username() + "' failed", e);
             }
@@ -191,8 +159,8 @@ public final class PostgresRotator implements Rotator {
 
     @Override
     public void testSecret(RotationContext ctx) {
-        DatabaseCredentials pending = pending(ctx);
-        try (Connection c = connect(pending, timeout(ctx.parameters()));
+        DatabaseCredentials pending = DbRotation.pending(ctx);
+        try (Connection c = connect(pending, DbRotation.timeout(ctx.parameters()), isRedshift(ctx));
              Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
             rs.next();
         } catch (SQLException e) {
@@ -200,50 +168,89 @@ public final class PostgresRotator implements Rotator {
         }
     }
 
-    // ================================================================ helpers
-
-    private static String suffix(RotationContext ctx) {
-        return ctx.parameters().getOrDefault(CLONE_SUFFIX, "_clone");
-    }
-
-    static String baseUser(String user, String suffix) {
-        return user.endsWith(suffix) && user.length() > suffix.length() ? user.substring(0, user.length() - suffix.length()) : user;
-    }
-
-    static String otherUser(String user, String suffix) {
-        String base = baseUser(user, suffix);
-        return user.equals(base) ? base + suffix : base;
-    }
-
     /**
-     * The admin secret must name the server of the rotated secret: otherwise whoever writes the
-     * rotated secret's {@code host} would choose where the admin password is sent.
+     * Sets the target back after a cancel: single-user, the role's password back to {@code CURRENT}'s
+     * (logged in with the pending one, if the database has it); alternating-users, the pending role's
+     * password back to {@code PREVIOUS}'s when it was that role's.
      */
-    private static void requireSameEndpoint(RotationContext ctx, String adminId, DatabaseCredentials admin, DatabaseCredentials pending) {
-        String adminHost = admin.host().orElse("");
-        String host = pending.host().orElse("");
-        String adminPort = admin.port().orElse("5432");
-        String port = pending.port().orElse("5432");
-        if (adminHost.isBlank() || !adminHost.equalsIgnoreCase(host) || !adminPort.equals(port)) {
-            throw new SecretsException("the admin secret '" + adminId + "' names " + (adminHost.isBlank() ? "no host" : admin.address())
-                    + ", not the server of secret '" + ctx.secretId() + "' (" + pending.address() + "); the admin login goes only to"
-                    + " the admin secret's own host and port, so both secrets must name the same server");
+    @Override
+    public void cancelSecret(RotationContext ctx) {
+        DatabaseCredentials pending = DbRotation.pending(ctx);
+        boolean redshift = isRedshift(ctx);
+        int timeout = DbRotation.timeout(ctx.parameters());
+        String alter = redshift ? "ALTER USER %I PASSWORD %L" : "ALTER ROLE %I WITH PASSWORD %L";
+        if (DbRotation.alternating(ctx.parameters())) {
+            java.util.Optional<dev.secrets.SecretVersion> previous = ctx.previous();
+            if (previous.isEmpty()) {
+                return;
+            }
+            DatabaseCredentials prev = DbRotation.creds(previous.get(), "PREVIOUS");
+            if (!prev.username().equals(pending.username()) || canLogIn(prev, timeout, redshift)) {
+                return;
+            }
+            DatabaseCredentials admin = DbRotation.adminCreds(ctx, pending, 5432);
+            try (Connection c = connect(admin, timeout, false)) {
+                execute(c, alter, prev.username(), prev.password());
+            } catch (SQLException e) {
+                throw sqlFailure("setting the password of role '" + prev.username() + "' back to PREVIOUS's failed", e);
+            }
+            return;
+        }
+        DatabaseCredentials current = DbRotation.creds(ctx.current().orElseThrow(), "CURRENT");
+        if (canLogIn(current, timeout, redshift)) {
+            return;
+        }
+        try (Connection c = connect(pending, timeout, redshift)) {
+            execute(c, alter, pending.username(), current.password());
+        } catch (SQLException e) {
+            throw sqlFailure("setting the password of role '" + pending.username() + "' back to CURRENT's failed", e);
         }
     }
 
-    private static DatabaseCredentials pending(RotationContext ctx) {
-        return creds(ctx.pendingValue().orElseThrow(() -> new SecretsException("secret '" + ctx.secretId()
-                + "' has no pending version " + ctx.token() + "; createSecret did not run")), "PENDING");
+    // ================================================================ helpers
+
+    /**
+     * Gives the clone the role attributes of the base role that membership does not pass on
+     * ({@code CREATEROLE}, {@code CREATEDB}), so that an admin secret rotated with alternating users
+     * (its own admin) keeps its powers under either name.
+     */
+    private static void copyAttributes(Connection c, String base, String clone) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = ?")) {
+            ps.setString(1, base);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return;
+                }
+                if (rs.getBoolean(1)) {
+                    execute(c, "ALTER ROLE %I CREATEROLE", clone);
+                }
+                if (rs.getBoolean(2)) {
+                    execute(c, "ALTER ROLE %I CREATEDB", clone);
+                }
+            }
+        }
     }
 
-    private static boolean canLogIn(DatabaseCredentials creds, int timeout) {
-        try (Connection c = connect(creds, timeout)) {
+    private static int sessionsOf(Connection c, String role) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM pg_stat_activity WHERE usename = ? AND pid <> pg_backend_pid()")) {
+            ps.setString(1, role);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    private static boolean canLogIn(DatabaseCredentials creds, int timeout, boolean redshift) {
+        try (Connection c = connect(creds, timeout, redshift)) {
             return c.isValid(timeout);
         } catch (SQLException e) {
             if (isLoginRefused(e)) {
                 return false;
             }
-            throw sqlFailure("cannot reach PostgreSQL at " + creds.address(), e);
+            throw sqlFailure("cannot reach " + (redshift ? "Redshift" : "PostgreSQL") + " at "
+                    + DbRotation.address(creds, redshift ? 5439 : 5432), e);
         }
     }
 
@@ -261,18 +268,29 @@ public final class PostgresRotator implements Rotator {
         }
     }
 
-    /** Runs a statement that the server builds with format(): identifiers and literals are quoted by PostgreSQL. */
+    /**
+     * Runs {@code template} with each {@code %I} replaced by the next value quoted as an identifier and each
+     * {@code %L} as a literal — by the server ({@code quote_ident}, {@code quote_literal}), from bound parameters.
+     */
     private static void execute(Connection c, String template, String... args) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT format(?");
-        for (int i = 0; i < args.length; i++) {
-            sql.append(", ?::text");
+        StringBuilder sql = new StringBuilder("SELECT ''");
+        java.util.List<String> binds = new java.util.ArrayList<>();
+        int arg = 0;
+        int from = 0;
+        for (int i = template.indexOf('%'); i >= 0; i = template.indexOf('%', from)) {
+            char kind = template.charAt(i + 1);
+            sql.append(" || CAST(? AS varchar)");
+            binds.add(template.substring(from, i));
+            sql.append(kind == 'I' ? " || quote_ident(CAST(? AS varchar))" : " || quote_literal(CAST(? AS varchar))");
+            binds.add(args[arg++]);
+            from = i + 2;
         }
-        sql.append(')');
+        sql.append(" || CAST(? AS varchar)");
+        binds.add(template.substring(from));
         String statement;
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            ps.setString(1, template);
-            for (int i = 0; i < args.length; i++) {
-                ps.setString(i + 2, args[i]);
+            for (int i = 0; i < binds.size(); i++) {
+                ps.setString(i + 1, binds.get(i));
             }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -280,48 +298,41 @@ public final class PostgresRotator implements Rotator {
             }
         }
         try (Statement s = c.createStatement()) {
+            s.setEscapeProcessing(false);
             s.execute(statement);
         }
     }
 
-    private static Connection connect(DatabaseCredentials creds, int timeout) throws SQLException {
+    private static Connection connect(DatabaseCredentials creds, int timeout, boolean redshift) throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", creds.username());
         props.setProperty("password", creds.password());
         props.setProperty("connectTimeout", Integer.toString(timeout));
         props.setProperty("loginTimeout", Integer.toString(timeout));
-        // Bounds every statement too, so that a step ends well within the rotation lease (10 minutes).
+        // Bounds every statement too, so that a step ends well within the rotation lease.
         props.setProperty("socketTimeout", Integer.toString(Math.max(60, 6 * timeout)));
         props.setProperty("ApplicationName", "secrets-rotation");
-        return DriverManager.getConnection(url(creds), props);
+        return DriverManager.getConnection(url(creds, redshift), props);
+    }
+
+    private static String url(DatabaseCredentials creds, boolean redshift) {
+        String host = creds.host().orElse(null);
+        if (host == null || host.isBlank()) {
+            throw new SecretsException("the database secret has no field 'host'; the " + (redshift ? REDSHIFT : NAME)
+                    + " rotator needs host (and optionally port, dbname)");
+        }
+        if (!HOST.matcher(host).matches()) {
+            throw new SecretsException("the database secret's field 'host' is not a host name or IP address");
+        }
+        String port = creds.port().orElse(null) == null ? (redshift ? "5439" : "5432") : creds.port().orElse(null);
+        if (!PORT.matcher(port).matches()) {
+            throw new SecretsException("the database secret's field 'port' is not a port number");
+        }
+        String db = creds.dbname().filter(d -> !d.isEmpty()).orElse(redshift ? "dev" : "postgres");
+        return DIALECT.url(host, port, db, null);
     }
 
     private static SecretsException sqlFailure(String what, SQLException e) {
-        if (e == null) {
-            return new SecretsException(what);
-        }
-        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        if (msg.startsWith("No suitable driver")) {
-            return new SecretsException(what + ": the PostgreSQL JDBC driver (org.postgresql:postgresql) is not on the class path", e);
-        }
-        return new SecretsException(what + ": " + msg + " (SQLState " + e.getSQLState() + ")", e);
-    }
-
-    /** The credentials of a version, with PostgreSQL's default port and database where the secret names none. */
-    private static DatabaseCredentials creds(SecretVersion v, String what) {
-        DatabaseCredentials c;
-        try {
-            c = DatabaseCredentials.from(v);
-        } catch (InvalidSecretException e) {
-            throw new SecretsException("the " + what + " value: " + e.getMessage(), e);
-        }
-        if (c.username().isEmpty()) {
-            throw new SecretsException("the " + what + " value of secret '" + v.secretId() + "' has an empty field username");
-        }
-        return c.withDefaults(DEFAULT_PORT, DEFAULT_DBNAME);
-    }
-
-    private static String url(DatabaseCredentials creds) {
-        return creds.jdbcUrl(DIALECT, null);
+        return DbRotation.sqlFailure(what, e, DRIVER_CLASS);
     }
 }

@@ -50,6 +50,8 @@ import java.util.function.Consumer;
 public final class RotationEngine {
     /** How long a rotation step may run before another process may take the rotation over. */
     public static final Duration DEFAULT_LEASE = Duration.ofMinutes(10);
+    /** The configuration key of the lease: {@code secrets.rotation.lease} ({@code 90s}, {@code 15m}, ISO-8601). */
+    public static final String LEASE_KEY = "secrets.rotation.lease";
     /** How long a scheduled rotation waits after a failed attempt before trying again. */
     public static final Duration FAILURE_RETRY = Duration.ofMinutes(15);
     /** The four steps, in order. */
@@ -60,6 +62,7 @@ public final class RotationEngine {
     private final Map<String, Rotator> explicit;
     private final Duration lease;
     private final String instance = UUID.randomUUID().toString();
+    private final RotationCancel cancels;
     private volatile Map<String, Rotator> discovered;
 
     public RotationEngine(SecretsEngine engine, Collection<Rotator> rotators, Duration lease) {
@@ -70,6 +73,20 @@ public final class RotationEngine {
         }
         this.explicit = Map.copyOf(m);
         this.lease = lease;
+        this.cancels = new RotationCancel(engine, lease, this::release);
+    }
+
+    /**
+     * The lease: {@code explicit} if given, else {@code secrets.rotation.lease}, else {@link #DEFAULT_LEASE}.
+     *
+     * @throws dev.secrets.ConfigurationException when shorter than 10 seconds
+     */
+    public static Duration lease(Duration explicit, dev.secrets.SecretsConfig cfg) {
+        Duration d = explicit != null ? explicit : cfg.duration(LEASE_KEY, DEFAULT_LEASE);
+        if (d.compareTo(Duration.ofSeconds(10)) < 0) {
+            throw new dev.secrets.ConfigurationException(LEASE_KEY + " must be at least 10s, not " + d);
+        }
+        return d;
     }
 
     // ================================================================ rotators
@@ -138,6 +155,33 @@ public final class RotationEngine {
     // ================================================================ rotations
 
     /**
+     * Cancels rotation (AWS CancelRotateSecret): disables the schedule and, when a rotation is in
+     * progress, undoes it — now if no runner holds its lease, else at that runner's next step boundary.
+     * Undoing sets the target back to the {@code CURRENT} credentials ({@link Rotator#cancelSecret}) and
+     * removes the {@code PENDING} label (the version itself stays, unlabelled), so a later rotation
+     * starts fresh with a new token.
+     *
+     * @throws RotationFailedException (step {@code cancelSecret}) when the target cannot be set back;
+     *     the cancel stays requested and the next cancel or rotation completes it
+     */
+    public RotationDescription cancel(String idText) {
+        SecretId id = SecretId.of(idText);
+        String storeId = storeId(id);
+        String me = instance + "/" + UUID.randomUUID();
+        try {
+            SecretRecord r = cancels.request(id, storeId, me, this::rotator);
+            if (r != null) {
+                cancels.complete(id, storeId, me, rotator(r.rotation.rotator), r);
+            }
+            engine.audit("rotation.cancel", id.value(), null, null);
+        } catch (RuntimeException e) {
+            engine.audit("rotation.cancel", id.value(), null, e);
+            throw e;
+        }
+        return engine.describe(id.value()).rotation();
+    }
+
+    /**
      * Rotates now (or resumes the rotation in progress), whatever the schedule.
      *
      * @return the version ID of the new {@code CURRENT}
@@ -200,6 +244,9 @@ public final class RotationEngine {
             s.leaseOwner = me;
             s.leaseUntil = now.plus(lease).toString();
             s.lastAttempt = now.toString();
+            if (s.cancelRequested) {
+                return rec; // a cancel that did not complete: completed first, below
+            }
             if (s.pendingVersion == null) {
                 VersionEntry pending = rec.labelled(Label.PENDING.name());
                 VersionEntry current = rec.labelled(Label.CURRENT.name());
@@ -213,9 +260,20 @@ public final class RotationEngine {
         if (s == null || !me.equals(s.leaseOwner)) {
             return Optional.empty();
         }
+        if (s.cancelRequested) {
+            cancels.complete(id, storeId, me, rotator[0], r);
+            return force ? rotate(id, true) : Optional.empty();
+        }
         String token = s.pendingVersion;
         Map<String, String> params = s.params == null ? Map.of() : s.params;
-        DefaultRotationContext ctx = new DefaultRotationContext(engine, id, SecretKind.of(r.kind), token, params);
+        Instant[] leaseUntil = {Instant.parse(s.leaseUntil)};
+        Runnable renew = () -> {
+            // Extended once half of it is used, so a long step calling this often writes the record rarely.
+            if (engine.clock().instant().isAfter(leaseUntil[0].minus(lease.dividedBy(2)))) {
+                leaseUntil[0] = extendLease(id, storeId, me, "during a step");
+            }
+        };
+        DefaultRotationContext ctx = new DefaultRotationContext(engine, id, SecretKind.of(r.kind), token, params, renew);
         int first = s.completedStep == null ? 0 : STEPS.indexOf(s.completedStep) + 1;
         for (int i = first; i < STEPS.size(); i++) {
             String step = STEPS.get(i);
@@ -240,7 +298,11 @@ public final class RotationEngine {
                 throw failure;
             }
             engine.audit("rotation." + step, id.value(), token, null);
-            recordStep(id, storeId, me, step);
+            if (recordStep(id, storeId, me, step) && i < STEPS.size() - 1) {
+                cancels.complete(id, storeId, me, rotator[0], engine.mutate(id, storeId, rec -> null));
+                throw new RotationFailedException(id.value(), step, "rotation of secret '" + id + "' was cancelled after step "
+                        + step + "; the target was set back to CURRENT and PENDING removed", null);
+            }
         }
         // PENDING has done its job once CURRENT carries it; a PENDING that is not CURRENT would mean "in progress".
         engine.removeLabel(id.value(), Label.PENDING);
@@ -286,7 +348,9 @@ public final class RotationEngine {
         return text.length() > MAX_ERROR ? text.substring(0, MAX_ERROR) + "…" : text;
     }
 
-    private void recordStep(SecretId id, String storeId, String me, String step) {
+    /** Records a completed step; true when a cancel was requested meanwhile. */
+    private boolean recordStep(SecretId id, String storeId, String me, String step) {
+        boolean[] cancel = {false};
         engine.mutate(id, storeId, rec -> {
             RotationState s = rec == null ? null : rec.rotation;
             if (s == null || !me.equals(s.leaseOwner)) {
@@ -295,11 +359,28 @@ public final class RotationEngine {
             }
             s.completedStep = step;
             s.leaseUntil = engine.clock().instant().plus(lease).toString();
+            cancel[0] = s.cancelRequested;
             return rec;
         });
+        return cancel[0];
     }
 
-    private void release(SecretId id, String storeId, String me, Consumer<RotationState> change) {
+    /** Extends the lease this runner holds; a lease lost meanwhile is a conflict the step must stop at. */
+    private Instant extendLease(SecretId id, String storeId, String me, String when) {
+        Instant until = engine.clock().instant().plus(lease);
+        engine.mutate(id, storeId, rec -> {
+            RotationState s = rec == null ? null : rec.rotation;
+            if (s == null || !me.equals(s.leaseOwner)) {
+                throw new ConflictException("lost the rotation lease of secret '" + id + "' " + when
+                        + " (the lease expired, and another client took the rotation over)");
+            }
+            s.leaseUntil = until.toString();
+            return rec;
+        });
+        return until;
+    }
+
+    void release(SecretId id, String storeId, String me, Consumer<RotationState> change) {
         engine.mutate(id, storeId, rec -> {
             RotationState s = rec == null ? null : rec.rotation;
             if (s == null || !me.equals(s.leaseOwner)) {

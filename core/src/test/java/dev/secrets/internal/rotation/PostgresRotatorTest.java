@@ -295,4 +295,32 @@ class PostgresRotatorTest {
             assertThat(login(current("pg/quoted"))).isEqualTo(user);
         }
     }
+
+    /**
+     * Redshift through the postgresql rotator: a secret of kind {@code redshift} (and the {@code redshift}
+     * rotator) gets Redshift's statement ({@code ALTER USER … PASSWORD}) and passwords without the
+     * characters Redshift refuses. Run against PostgreSQL, which accepts the same statement; no Redshift
+     * cluster runs in the tests.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "redshift"})
+    void redshift_kindAndRotator_useTheRedshiftStatementAndPasswords(String rotator) throws SQLException {
+        String user = unique("rs");
+        postgres.createRole(user, "initial-Password-1", true);
+        String id = "rs/" + rotator;
+        client.createSecret(CreateSecretRequest.of(id, SecretKind.REDSHIFT, dbValue(user, "initial-Password-1", postgres.port())));
+        client.configureRotation(id, RotationSettings.of(rotator, null));
+
+        for (int i = 0; i < 3; i++) {
+            SecretVersion before = current(id);
+            client.rotateNow(id);
+            SecretVersion now = current(id);
+            assertThat(login(now)).isEqualTo(user);
+            assertThat(login(before)).isEqualTo("refused 28P01");
+            assertThat(now.field("password")).doesNotContainAnyWhitespaces().doesNotContain("'", "\"", "\\", "/", "@");
+        }
+        assertThatThrownBy(() -> client.configureRotation(id, RotationSettings.of("redshift", null)
+                .withParameter("strategy", "alternating-users").withParameter("adminSecretId", "rs/admin")))
+                .isInstanceOf(dev.secrets.InvalidSecretException.class).hasMessageContaining("only the single-user strategy");
+    }
 }
