@@ -1,16 +1,16 @@
 package dev.secrets;
 
+import dev.secrets.internal.EngineAssembly;
 import dev.secrets.internal.SecretsEngine;
-import dev.secrets.internal.audit.AuditDispatcher;
+import dev.secrets.internal.cache.RefreshScheduler;
 import dev.secrets.internal.crypto.KeyProviders;
-import dev.secrets.internal.read.BatchReader;
-import dev.secrets.internal.store.RecordLog;
 import dev.secrets.internal.crypto.RootKey;
+import dev.secrets.internal.read.BatchReader;
 import dev.secrets.internal.rotation.RotationEngine;
+import dev.secrets.internal.store.RecordLog;
 import dev.secrets.spi.AuditSink;
 import dev.secrets.spi.KeyRoot;
 import dev.secrets.spi.ObjectStore;
-import dev.secrets.spi.ObjectStoreProvider;
 import dev.secrets.spi.Rotator;
 import dev.secrets.spi.SecretsMetrics;
 import java.security.SecureRandom;
@@ -20,10 +20,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.ServiceLoader;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -112,17 +110,8 @@ public final class SecretsClient implements AutoCloseable {
     public BatchGetResult getSecretValues(ListSecretsRequest filter) {
         Page<SecretDescription> page = engine.list(filter);
         List<String> ids = page.items().stream().map(d -> d.id().value()).toList();
-        BatchGetResult r = batch.read(ids);
-        if (filter.sort() != null) {
-            // The batch comes in ID order; keep the listing's order.
-            java.util.Map<String, Integer> pos = new java.util.HashMap<>();
-            for (int i = 0; i < ids.size(); i++) {
-                pos.put(ids.get(i), i);
-            }
-            List<SecretVersion> ordered = new ArrayList<>(r.values());
-            ordered.sort(java.util.Comparator.comparing(v -> pos.get(v.secretId().value())));
-            r = new BatchGetResult(ordered, r.errors(), null);
-        }
+        // The batch comes in ID order; a sorted listing keeps its own.
+        BatchGetResult r = filter.sort() != null ? batch.readInOrder(ids) : batch.read(ids);
         return r.withNextToken(page.nextToken());
     }
 
@@ -462,6 +451,7 @@ public final class SecretsClient implements AutoCloseable {
         private SecretsMetrics metrics = SecretsMetrics.NONE;
         private Function<String, String> environment = System::getenv;
         private final List<Rotator> rotators = new ArrayList<>();
+        private RefreshScheduler refreshScheduler;
 
         private Builder() {
         }
@@ -507,6 +497,12 @@ public final class SecretsClient implements AutoCloseable {
         /** Source of nanoseconds for cache expiry; default a millisecond-resolution {@link System#nanoTime()}. */
         public Builder ticker(LongSupplier ticker) {
             this.ticker = Objects.requireNonNull(ticker);
+            return this;
+        }
+
+        // The scheduler of the cache's background refreshes, for tests of this package; default one daemon thread.
+        Builder refreshScheduler(RefreshScheduler scheduler) {
+            this.refreshScheduler = Objects.requireNonNull(scheduler);
             return this;
         }
 
@@ -560,7 +556,7 @@ public final class SecretsClient implements AutoCloseable {
 
         /**
          * A rotator to use by its name, in addition to (and before) those found by
-         * {@link ServiceLoader} in {@code META-INF/services/dev.secrets.spi.Rotator}.
+         * {@link java.util.ServiceLoader} in {@code META-INF/services/dev.secrets.spi.Rotator}.
          */
         public Builder rotator(Rotator rotator) {
             rotators.add(Objects.requireNonNull(rotator));
@@ -595,44 +591,17 @@ public final class SecretsClient implements AutoCloseable {
          * @throws ConfigurationException when no store is set, its scheme is unknown, or a key URI is bad
          */
         public SecretsClient build() {
-            SecretsConfig cfg = config != null ? config : SecretsConfig.load();
-            if (maxVersions != null) {
-                cfg = cfg.with(Map.of(SecretsConfig.VERSIONS_MAX, maxVersions.toString()));
+            SecretsEngine engine = EngineAssembly.engine(new EngineAssembly.Settings(config, storeUri, objectStore,
+                    new LinkedHashMap<>(keyUris), new LinkedHashMap<>(keyBytes), clock, ticker, random, cacheTtl, cacheMaxSize, maxVersions,
+                    principal, List.copyOf(auditSinks), auditFailClosed, metrics, environment, refreshScheduler));
+            Duration lease;
+            try {
+                lease = RotationEngine.lease(rotationLease, engine.config());
+            } catch (RuntimeException e) {
+                engine.close();
+                throw e;
             }
-            // Before the store is opened: a bad audit setting then leaves nothing to close.
-            dev.secrets.internal.VersionHygiene.maxVersions(cfg);
-            List<AuditSink> sinks = AuditDispatcher.forClient(auditSinks, auditFailClosed, cfg, metrics);
-            ObjectStore store = objectStore;
-            if (store == null) {
-                String uri = storeUri != null ? storeUri : cfg.get(SecretsConfig.STORE).orElseThrow(() -> new ConfigurationException(
-                        "no store is configured; set secrets.store (system property -Dsecrets.store=…, environment SECRETS_STORE, "
-                                + "or secrets.properties) to file:PATH or s3://BUCKET/PREFIX"));
-                store = openStore(uri, cfg);
-            }
-            Map<String, KeyRoot> roots = new LinkedHashMap<>();
-            cfg.get(SecretsConfig.KEY).ifPresent(u -> roots.put("default", KeyProviders.open("default", u, environment)));
-            cfg.withPrefix(SecretsConfig.KEYS_PREFIX).forEach((k, u) -> {
-                if (dev.secrets.internal.KeyPins.isBinding(k)) {
-                    return; // secrets.keys.NAME.prefixes binds IDs to a key; it is not a key URI
-                }
-                String name = k.substring(SecretsConfig.KEYS_PREFIX.length());
-                roots.put(name, KeyProviders.open(name, u, environment));
-            });
-            keyUris.forEach((name, u) -> roots.put(name, KeyProviders.open(name, u, environment)));
-            keyBytes.forEach((name, b) -> roots.put(name, RootKey.ofBytes(name, b)));
-            Duration ttl = cacheTtl != null ? cacheTtl : cfg.duration(SecretsConfig.CACHE_TTL, Duration.ofHours(1));
-            int max = cacheMaxSize != null ? cacheMaxSize : cfg.integer(SecretsConfig.CACHE_MAX_SIZE, 1024, 1);
-            if (ttl.isNegative()) {
-                throw new ConfigurationException(SecretsConfig.CACHE_TTL + " must not be negative");
-            }
-            if (max < 1) {
-                throw new ConfigurationException(SecretsConfig.CACHE_MAX_SIZE + " must be at least 1");
-            }
-            String who = principal != null ? principal : cfg.get(SecretsConfig.PRINCIPAL).orElse(null);
-            SecureRandom rnd = random != null ? random : new SecureRandom();
-            Duration lease = RotationEngine.lease(rotationLease, cfg);
-            return new SecretsClient(new SecretsEngine(store, roots, clock, ticker, rnd, ttl, max, who, sinks, cfg, metrics),
-                    List.copyOf(rotators), environment, lease);
+            return new SecretsClient(engine, List.copyOf(rotators), environment, lease);
         }
 
         /**
@@ -641,21 +610,7 @@ public final class SecretsClient implements AutoCloseable {
          * @throws ConfigurationException for a URI without scheme or with a scheme no backend on the class path handles
          */
         public static ObjectStore openStore(String uri, SecretsConfig cfg) {
-            int colon = uri.indexOf(':');
-            if (colon < 1) {
-                throw new ConfigurationException("store URI '" + uri + "' has no scheme; write file:PATH or s3://BUCKET/PREFIX");
-            }
-            String scheme = uri.substring(0, colon).toLowerCase(Locale.ROOT);
-            List<String> known = new ArrayList<>();
-            for (ObjectStoreProvider p : ServiceLoader.load(ObjectStoreProvider.class, SecretsClient.class.getClassLoader())) {
-                if (p.scheme().equals(scheme)) {
-                    return p.open(uri, cfg);
-                }
-                known.add(p.scheme());
-            }
-            throw new ConfigurationException("no backend for store scheme '" + scheme + "' (store URI " + uri + "); "
-                    + (known.isEmpty() ? "no backend is on the class path" : "available: " + String.join(", ", known))
-                    + "; add the backend's jar (secrets-backend-" + scheme + ") to the class path");
+            return EngineAssembly.openStore(uri, cfg);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.secrets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.secrets.testing.Canary;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SecretValueTest {
-    private static final String CANARY = "canary-value-9d2e";
+    private static final String CANARY = Canary.VALUE;
 
     @Test
     void toString_masksEveryKindOfValue() {
@@ -18,8 +19,8 @@ class SecretValueTest {
         f.put("username", "app");
         f.put("password", CANARY);
         assertThat(SecretValue.ofFields(f)).hasToString("SecretValue[key/value, fields=[username, password], values masked]");
-        assertThat(SecretValue.ofText(CANARY)).hasToString("SecretValue[text, 17 bytes, masked]");
-        assertThat(SecretValue.ofBytes(CANARY.getBytes(StandardCharsets.UTF_8))).hasToString("SecretValue[binary, 17 bytes, masked]");
+        assertThat(SecretValue.ofText(CANARY)).hasToString("SecretValue[text, " + CANARY.length() + " bytes, masked]");
+        assertThat(SecretValue.ofBytes(CANARY.getBytes(StandardCharsets.UTF_8))).hasToString("SecretValue[binary, " + CANARY.length() + " bytes, masked]");
         SecretVersion v = new SecretVersion(SecretId.of("a"), "v1", java.util.Set.of(Label.CURRENT), java.time.Instant.EPOCH,
                 SecretValue.ofText(CANARY));
         assertThat(v.toString()).doesNotContain(CANARY).contains("v1");

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.secrets.testing.InMemoryObjectStore;
 import dev.secrets.testing.InstrumentedObjectStore;
+import dev.secrets.testing.ManualScheduler;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,34 +94,37 @@ class SecretsClientCacheTest {
     }
 
     @Test
-    void whenTheStoreIsUnreachable_aStaleValueIsServed_andABackgroundRefreshCatchesUp() throws InterruptedException {
-        assertThat(cached.getSecretValue("s").text()).isEqualTo("one");
-        writer.putSecretValue("s", SecretValue.ofText("two"));
-        advance(Duration.ofHours(1));
-        store.setUnreachable(true);
+    void whenTheStoreIsUnreachable_aStaleValueIsServed_andABackgroundRefreshCatchesUp() {
+        ManualScheduler refresher = new ManualScheduler();
+        try (SecretsClient client = SecretsClient.builder().config(config(Map.of(SecretsConfig.CACHE_TTL, "10m"))).store(store)
+                .masterKey("default", KEY).ticker(nanos::get).refreshScheduler(refresher).build()) {
+            assertThat(client.getSecretValue("s").text()).isEqualTo("one");
+            writer.putSecretValue("s", SecretValue.ofText("two"));
+            advance(Duration.ofHours(1));
+            store.setUnreachable(true);
 
-        assertThat(cached.getSecretValue("s").text()).isEqualTo("one");
-        assertThat(cached.getSecretValue("s").text()).isEqualTo("one");
-        assertThatThrownBy(() -> cached.getSecretValue("never-read")).isInstanceOf(StoreUnavailableException.class);
+            assertThat(client.getSecretValue("s").text()).isEqualTo("one");
+            assertThat(client.getSecretValue("s").text()).isEqualTo("one");
+            assertThatThrownBy(() -> client.getSecretValue("never-read")).isInstanceOf(StoreUnavailableException.class);
+            assertThat(refresher.pending()).as("one refresh for the stale entry, however many reads").isEqualTo(1);
 
-        store.resetCounts();
-        store.setUnreachable(false);
-        // The background refresh (with backoff) reads the store by itself, without a caller.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (store.gets.get() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20); // polling for the background thread, not timing logic
-        }
-        assertThat(store.gets.get()).as("background refresh read the store").isPositive();
-        // Once the refresh has put the new value in the cache, reads are served from memory again.
-        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        boolean servedFromCache = false;
-        while (!servedFromCache && System.nanoTime() < deadline) {
+            // While the store stays down, each attempt schedules the next with a longer delay (0.5 s, 1 s, … plus jitter).
+            assertThat(refresher.runDue()).isEqualTo(1);
+            assertThat(refresher.delays()).hasSize(2);
+            assertThat(refresher.delays().get(0)).isBetween(500L, 625L);
+            assertThat(refresher.delays().get(1)).isBetween(1000L, 1250L);
+
+            store.resetCounts();
+            store.setUnreachable(false);
+            // The background refresh reads the store by itself, without a caller.
+            assertThat(refresher.runDue()).isEqualTo(1);
+            assertThat(store.gets.get()).as("background refresh read the store").isPositive();
+            assertThat(refresher.pending()).as("a refresh that succeeded schedules no other").isZero();
+            // Once the refresh has put the new value in the cache, reads are served from memory again.
             int before = store.gets.get() + store.lists.get();
-            String value = cached.getSecretValue("s").text();
-            servedFromCache = value.equals("two") && store.gets.get() + store.lists.get() == before;
-            Thread.sleep(5); // polling for the background thread, not timing logic
+            assertThat(client.getSecretValue("s").text()).isEqualTo("two");
+            assertThat(store.gets.get() + store.lists.get()).isEqualTo(before);
         }
-        assertThat(servedFromCache).isTrue();
     }
 
     @Test

@@ -65,22 +65,34 @@ class FileStoreCrashTest {
                     int from = highestAck.containsKey(secret) ? highestAck.get(secret) + 2 : 0;
                     children.add(ChildProcesses.start(KEY, stderr, "crash", store.toString(), secret, String.valueOf(from), "90"));
                 }
+                // Each child is killed at its own random moment, by its own thread: none writes on unwatched while
+                // the other is waited for. The moment: after a random number of acknowledged writes (of the 91 a child
+                // makes, so that it is still writing whatever the machine's speed), plus a random fraction of a write.
+                List<java.util.concurrent.Future<String>> kills = new ArrayList<>();
+                java.util.concurrent.ExecutorService killers = java.util.concurrent.Executors.newFixedThreadPool(CHILDREN);
+                try {
+                    for (ChildProcesses.Child child : children) {
+                        int acksBeforeKill = 1 + random.nextInt(45);
+                        int extraMillis = random.nextInt(4);
+                        kills.add(killers.submit(() -> {
+                            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                            while (child.complete("ACK").size() < acksBeforeKill && child.process.isAlive()
+                                    && System.nanoTime() < deadline) {
+                                Thread.sleep(1); // polling the child's output
+                            }
+                            Thread.sleep(extraMillis);
+                            child.process.destroyForcibly();
+                            child.awaitExit();
+                            return child.lines.isEmpty() ? "(no output)" : child.lines.get(child.lines.size() - 1);
+                        }));
+                    }
+                } finally {
+                    killers.shutdown();
+                }
                 List<Integer> inFlight = new ArrayList<>();
                 for (int c = 0; c < CHILDREN; c++) {
-                    ChildProcesses.Child child = children.get(c);
-                    // The random moment of the kill: after a random number of acknowledged writes (of the
-                    // 91 a child makes, so that it is still writing whatever the machine's speed), plus a
-                    // random fraction of a write.
-                    int acksBeforeKill = 1 + random.nextInt(45);
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                    while (child.complete("ACK").size() < acksBeforeKill && child.process.isAlive() && System.nanoTime() < deadline) {
-                        Thread.sleep(1); // polling the child's output
-                    }
-                    Thread.sleep(random.nextInt(4));
-                    child.process.destroyForcibly();
-                    child.awaitExit();
                     // Every kill lands in a write: the child's last line is the BEGIN of a write it never acknowledged.
-                    String last = child.lines.isEmpty() ? "(no output)" : child.lines.get(child.lines.size() - 1);
+                    String last = kills.get(c).get(5, TimeUnit.MINUTES);
                     assertThat(last).as("round %d child %d: last line at the kill (seed %d); stderr: %s", round, c, seed,
                             Files.exists(stderr) ? Files.readString(stderr) : "").matches("BEGIN v\\d+");
                     inFlight.add(Integer.parseInt(last.substring("BEGIN v".length())));

@@ -3,6 +3,7 @@ package dev.secrets.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.secrets.testing.Canary;
 import dev.secrets.StoreUnavailableException;
 import dev.secrets.s3.testing.FaultProxy;
 import dev.secrets.s3.testing.FaultProxy.Fault;
@@ -130,7 +131,7 @@ class S3ObjectStoreFaultTest {
 
     @Test
     void refusedCredentials_failWithAHint_andTheSecretKeyNeverInTheMessage() {
-        String canary = "CANARY-secret-key-7f3a9c";
+        String canary = Canary.with("secret-key");
         try (S3ObjectStore wrong = S3ObjectStore.builder(S3StoreLocation.parse(s3.storeUri(bucket, null)))
                 .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create(S3ProxyServer.ACCESS_KEY, canary))).build()) {
             assertThatThrownBy(() -> wrong.get("k/~1"))

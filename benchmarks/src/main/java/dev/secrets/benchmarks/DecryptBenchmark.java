@@ -2,7 +2,7 @@ package dev.secrets.benchmarks;
 
 import dev.secrets.internal.access.StoredValues;
 import dev.secrets.SecretValue;
-import dev.secrets.internal.crypto.Envelope;
+import dev.secrets.internal.record.Envelope;
 import dev.secrets.internal.crypto.Keyring;
 import dev.secrets.internal.keys.KeyringStore;
 import dev.secrets.internal.crypto.RootKey;

@@ -2,6 +2,7 @@ package dev.secrets.internal;
 
 import dev.secrets.SecretTamperedException;
 import dev.secrets.SecretsConfig;
+import dev.secrets.internal.repository.KeyBinding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ul>
  * Thread-safe.
  */
-public final class KeyPins {
+public final class KeyPins implements KeyBinding {
     /** Suffix of {@code secrets.keys.NAME.prefixes}. */
     public static final String PREFIXES_SUFFIX = ".prefixes";
 
@@ -80,6 +81,7 @@ public final class KeyPins {
      *
      * @throws SecretTamperedException naming the secret and both keys
      */
+    @Override
     public void check(String id, String recordKey) {
         String bound = boundKey(id);
         if (bound != null && !bound.equals(recordKey)) {
@@ -96,11 +98,13 @@ public final class KeyPins {
     }
 
     /** Records that a record of {@code id} under {@code key} was verified. */
+    @Override
     public void verified(String id, String key) {
         lastVerified.put(id, key);
     }
 
     /** This client moved {@code id} to {@code key}. */
+    @Override
     public void moved(String id, String key) {
         lastVerified.put(id, key);
     }

@@ -62,7 +62,7 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class BackendConformanceSuite {
     /** A value that must never show up in any message, {@code toString()} or log. */
-    protected static final String CANARY = "canary-7f3a9c1e-do-not-leak";
+    protected static final String CANARY = Canary.VALUE;
     protected static final byte[] KEY = bytes(1);
     protected static final byte[] OTHER_KEY = bytes(2);
 

@@ -2,6 +2,7 @@ package dev.secrets.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.secrets.testing.Canary;
 import dev.secrets.CreateSecretRequest;
 import dev.secrets.SecretKind;
 import dev.secrets.SecretValue;
@@ -116,6 +117,6 @@ final class TestStore {
 
     /** A password that tests search for in every message: it must never appear. */
     static String canary() {
-        return "CANARY-" + Long.toHexString(new SecureRandom().nextLong()) + "-pw";
+        return Canary.with(Long.toHexString(new SecureRandom().nextLong()) + "-pw");
     }
 }

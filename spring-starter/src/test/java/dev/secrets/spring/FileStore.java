@@ -1,5 +1,6 @@
 package dev.secrets.spring;
 
+import dev.secrets.testing.Canary;
 import dev.secrets.CreateSecretRequest;
 import dev.secrets.SecretKind;
 import dev.secrets.SecretValue;
@@ -25,7 +26,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 /** A real file store in a temporary folder with its master key in a 0600 key file, and a client to fill it. */
 final class FileStore implements AutoCloseable {
     /** A value that must never appear in any output. */
-    static final String CANARY = "canary-5e1f0c2b9d";
+    static final String CANARY = Canary.VALUE;
 
     final Path dir;
     final Path keyFile;

@@ -10,6 +10,7 @@ import dev.secrets.spi.ListPage;
 import dev.secrets.spi.ObjectStore;
 import dev.secrets.spi.StoredObject;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -52,6 +53,18 @@ public final class BatchReader {
         this.store = store;
         this.log = log;
         this.opener = opener;
+    }
+
+    /** As {@link #read}, with the values in the order of {@code ids} (a sorted listing's) instead of ID order. */
+    public BatchGetResult readInOrder(List<String> ids) {
+        BatchGetResult r = read(ids);
+        Map<String, Integer> pos = new HashMap<>();
+        for (int i = 0; i < ids.size(); i++) {
+            pos.putIfAbsent(ids.get(i), i);
+        }
+        List<SecretVersion> ordered = new ArrayList<>(r.values());
+        ordered.sort(Comparator.comparing(v -> pos.get(v.secretId().value())));
+        return new BatchGetResult(ordered, r.errors(), null);
     }
 
     /** The values of {@code ids} (duplicates read once), in ID order, and an error for each that could not be read. */

@@ -9,7 +9,6 @@ import dev.secrets.SecretNotFoundException;
 import dev.secrets.SecretValue;
 import dev.secrets.SecretVersion;
 import dev.secrets.SecretsException;
-import dev.secrets.internal.SecretsEngine;
 import dev.secrets.spi.RotationContext;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -20,7 +19,7 @@ import java.util.Optional;
 
 /** The context of one rotation attempt; remembers the values it read so that errors can be scrubbed of them. */
 final class DefaultRotationContext implements RotationContext {
-    private final SecretsEngine engine;
+    private final RotationSupport engine;
     private final SecretId id;
     private final SecretKind kind;
     private final String token;
@@ -28,7 +27,7 @@ final class DefaultRotationContext implements RotationContext {
     private final List<SecretValue> seen = new ArrayList<>();
     private final Runnable renewLease;
 
-    DefaultRotationContext(SecretsEngine engine, SecretId id, SecretKind kind, String token, Map<String, String> parameters,
+    DefaultRotationContext(RotationSupport engine, SecretId id, SecretKind kind, String token, Map<String, String> parameters,
                            Runnable renewLease) {
         this.engine = engine;
         this.renewLease = renewLease;

@@ -6,7 +6,6 @@ import dev.secrets.RotationFailedException;
 import dev.secrets.SecretId;
 import dev.secrets.SecretKind;
 import dev.secrets.SecretNotFoundException;
-import dev.secrets.internal.SecretsEngine;
 import dev.secrets.internal.record.RotationState;
 import dev.secrets.internal.record.SecretRecord;
 import dev.secrets.internal.record.VersionEntry;
@@ -36,11 +35,11 @@ final class RotationCancel {
         void release(SecretId id, String storeId, String me, Consumer<RotationState> change);
     }
 
-    private final SecretsEngine engine;
+    private final RotationSupport engine;
     private final Duration lease;
     private final Release release;
 
-    RotationCancel(SecretsEngine engine, Duration lease, Release release) {
+    RotationCancel(RotationSupport engine, Duration lease, Release release) {
         this.engine = engine;
         this.lease = lease;
         this.release = release;

@@ -13,9 +13,7 @@ import dev.secrets.SecretDescription;
 import dev.secrets.SecretId;
 import dev.secrets.SecretKind;
 import dev.secrets.SecretNotFoundException;
-import dev.secrets.SecretsClient;
 import dev.secrets.SecretsException;
-import dev.secrets.internal.SecretsEngine;
 import dev.secrets.internal.record.RotationState;
 import dev.secrets.internal.record.SecretRecord;
 import dev.secrets.internal.record.VersionEntry;
@@ -58,14 +56,14 @@ public final class RotationEngine {
     public static final List<String> STEPS = List.of("createSecret", "setSecret", "testSecret", "finishSecret");
     private static final int MAX_ERROR = 1000;
 
-    private final SecretsEngine engine;
+    private final RotationSupport engine;
     private final Map<String, Rotator> explicit;
     private final Duration lease;
     private final String instance = UUID.randomUUID().toString();
     private final RotationCancel cancels;
     private volatile Map<String, Rotator> discovered;
 
-    public RotationEngine(SecretsEngine engine, Collection<Rotator> rotators, Duration lease) {
+    public RotationEngine(RotationSupport engine, Collection<Rotator> rotators, Duration lease) {
         this.engine = engine;
         Map<String, Rotator> m = new LinkedHashMap<>();
         for (Rotator r : rotators) {
@@ -114,7 +112,7 @@ public final class RotationEngine {
         Map<String, Rotator> d = discovered;
         if (d == null) {
             Map<String, Rotator> m = new LinkedHashMap<>();
-            for (Rotator r : ServiceLoader.load(Rotator.class, SecretsClient.class.getClassLoader())) {
+            for (Rotator r : ServiceLoader.load(Rotator.class, RotationEngine.class.getClassLoader())) {
                 m.putIfAbsent(r.name(), r);
             }
             d = Map.copyOf(m);

@@ -100,6 +100,19 @@ public final class RecordLog {
         return prefix(name) + String.format("%016x", generation);
     }
 
+    /** The name of the log whose generation {@code key} is, or null when {@code key} is not a generation key. */
+    public static String nameOf(String key) {
+        if (generationOf(key) < 0 || key.length() < 19) {
+            return null;
+        }
+        return key.substring(0, key.length() - 18);
+    }
+
+    /** A key after every generation key of {@code name} and before the keys of any later name: where a listing resumes after it. */
+    public static String after(String name) {
+        return prefix(name) + "~";
+    }
+
     /** The generation a key names, or -1 when it is not a generation key. */
     public static long generationOf(String key) {
         int i = key.lastIndexOf("/~");

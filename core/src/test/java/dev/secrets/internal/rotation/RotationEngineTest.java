@@ -3,6 +3,7 @@ package dev.secrets.internal.rotation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.secrets.testing.Canary;
 import dev.secrets.ConflictException;
 import dev.secrets.CreateSecretRequest;
 import dev.secrets.GetSecretValueRequest;
@@ -43,7 +44,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class RotationEngineTest {
     private static final byte[] KEY = new byte[32];
-    private static final String CANARY = "canary-Pa55w0rd-6f1c2b";
+    private static final String CANARY = Canary.with("Pa55w0rd");
 
     private final InMemoryObjectStore store = new InMemoryObjectStore();
     private final MutableClock clock = MutableClock.atFixedStart();

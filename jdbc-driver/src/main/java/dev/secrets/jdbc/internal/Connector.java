@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -40,10 +41,32 @@ public final class Connector {
     private final Profiles profiles = new Profiles();
     private final ConcurrentHashMap<String, SecretsUrl> parsedUrls = new ConcurrentHashMap<>();
     private final RealDrivers drivers;
+    private final LongSupplier nanoTime;
+    private final Sleeper sleeper;
+
+    /** Waits between retries; injected so that tests of the retry budget run on a clock of their own. */
+    @FunctionalInterface
+    public interface Sleeper {
+        /** Waits {@code nanos} nanoseconds (or until interrupted). */
+        void sleep(long nanos) throws InterruptedException;
+
+        /** {@link Thread#sleep(long, int)}. */
+        Sleeper THREAD = nanos -> Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+    }
 
     /** @param wrapper the wrapping driver's class, never taken for a real driver */
     public Connector(Class<? extends Driver> wrapper) {
+        this(wrapper, System::nanoTime, Sleeper.THREAD);
+    }
+
+    /**
+     * @param nanoTime the clock of the retry budget, in nanoseconds ({@link System#nanoTime()})
+     * @param sleeper  how to wait between retries
+     */
+    public Connector(Class<? extends Driver> wrapper, LongSupplier nanoTime, Sleeper sleeper) {
         this.drivers = new RealDrivers(wrapper);
+        this.nanoTime = nanoTime;
+        this.sleeper = sleeper;
     }
 
     /** Connects; see {@link dev.secrets.jdbc.SecretsDriver} for the contract. */
@@ -71,7 +94,7 @@ public final class Connector {
             driver = drivers.forUrl(parsed.subprotocol(), realUrl);
         }
 
-        long start = System.nanoTime();
+        long start = nanoTime.getAsLong();
         long deadline = start + profile.retryBudget().toNanos();
         int retries = 0;
         int delays = 0;
@@ -95,7 +118,7 @@ public final class Connector {
                 }
                 failure = e;
             }
-            if (retries >= profile.maxRetries() || System.nanoTime() >= deadline) {
+            if (retries >= profile.maxRetries() || nanoTime.getAsLong() >= deadline) {
                 throw refused(realUrl, secretId, creds, retries, start, profile, failure);
             }
             retries++;
@@ -104,7 +127,7 @@ public final class Connector {
                 // The store has nothing newer: the database may be a moment ahead of (or behind) the store
                 // in a rotation. Wait, then look again.
                 Duration wait = Backoff.delay(++delays);
-                long left = deadline - System.nanoTime();
+                long left = deadline - nanoTime.getAsLong();
                 if (left <= 0) {
                     throw refused(realUrl, secretId, creds, retries - 1, start, profile, failure);
                 }
@@ -124,9 +147,9 @@ public final class Connector {
         }
     }
 
-    private static SQLException refused(String realUrl, String secretId, DatabaseCredentials creds, int retries, long start, Profile p,
+    private SQLException refused(String realUrl, String secretId, DatabaseCredentials creds, int retries, long start, Profile p,
             SQLException last) {
-        long ms = (System.nanoTime() - start) / 1_000_000;
+        long ms = (nanoTime.getAsLong() - start) / 1_000_000;
         return new SQLException("jdbc:secrets: " + Masking.url(realUrl) + " refused the login of user '" + creds.username()
                 + "' from secret '" + secretId + "' (version " + creds.versionId() + "), also after re-reading the secret from the store: "
                 + retries + " retries in " + ms + " ms (limits: " + JdbcSettings.MAX_RETRIES + "=" + p.maxRetries() + ", "
@@ -134,9 +157,9 @@ public final class Connector {
                 + "the database", last.getSQLState(), last.getErrorCode(), last);
     }
 
-    private static void sleep(long nanos, SQLException failure) throws SQLException {
+    private void sleep(long nanos, SQLException failure) throws SQLException {
         try {
-            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+            sleeper.sleep(nanos);
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
             SQLException e = new SQLException("jdbc:secrets: interrupted while waiting to retry a refused login", "08001", ie);

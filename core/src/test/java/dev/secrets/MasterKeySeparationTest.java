@@ -5,18 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.secrets.audit.KeepingAuditSink;
 import dev.secrets.spi.AuditEvent;
-import java.nio.file.Path;
+import dev.secrets.testing.InMemoryObjectStore;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** Two teams share one file store, each with its own master key: the key is the access control. */
+/** Two teams share one store, each with its own master key: the key is the access control. */
 class MasterKeySeparationTest {
-    @TempDir
-    Path dir;
+    private final InMemoryObjectStore store = new InMemoryObjectStore();
     private final byte[] defaultRoot = new byte[32];
     private final byte[] paymentsRoot = new byte[32];
 
@@ -28,7 +26,7 @@ class MasterKeySeparationTest {
 
     private SecretsClient.Builder client() {
         SecretsConfig cfg = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build();
-        return SecretsClient.builder().config(cfg).store("file:" + dir);
+        return SecretsClient.builder().config(cfg).store(store);
     }
 
     private SecretsClient shopTeam() {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.secrets.spi.SecretsMetrics;
-import java.nio.file.Path;
+import dev.secrets.testing.InMemoryObjectStore;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
@@ -12,13 +12,10 @@ import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** The metrics hooks of a client on a real file store. */
+/** The metrics hooks of a client on an in-memory store (the store does not matter here: the file and S3 stores are checked by the conformance suite). */
 class SecretsMetricsTest {
-    @TempDir
-    Path dir;
-
+    private final InMemoryObjectStore store = new InMemoryObjectStore();
     /** Keeps every call as a line. */
     static final class KeepingMetrics implements SecretsMetrics {
         final List<String> calls = new CopyOnWriteArrayList<>();
@@ -42,7 +39,7 @@ class SecretsMetricsTest {
         byte[] root = new byte[32];
         new SecureRandom().nextBytes(root);
         SecretsConfig cfg = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build();
-        try (SecretsClient c = SecretsClient.builder().config(cfg).store("file:" + dir).masterKey("default", root)
+        try (SecretsClient c = SecretsClient.builder().config(cfg).store(store).masterKey("default", root)
                 .ticker(() -> ticks.addAndGet(1_000)).metrics(metrics).build()) {
             c.createSecret(CreateSecretRequest.of("app/db", SecretKind.GENERIC, SecretValue.ofText("x")).withToken("v1"));
 
@@ -63,7 +60,7 @@ class SecretsMetricsTest {
         byte[] root = new byte[32];
         new SecureRandom().nextBytes(root);
         SecretsConfig cfg = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build();
-        try (SecretsClient c = SecretsClient.builder().config(cfg).store("file:" + dir).masterKey("default", root).build()) {
+        try (SecretsClient c = SecretsClient.builder().config(cfg).store(store).masterKey("default", root).build()) {
             assertThat(c.engine().metrics()).isSameAs(SecretsMetrics.NONE);
         }
     }

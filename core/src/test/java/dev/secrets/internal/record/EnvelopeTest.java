@@ -1,11 +1,12 @@
-package dev.secrets.internal.crypto;
+package dev.secrets.internal.record;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.secrets.SecretValue;
 import dev.secrets.ValueType;
-import dev.secrets.internal.record.VersionEntry;
+import dev.secrets.internal.crypto.Aead;
+import dev.secrets.internal.crypto.Keyring;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Arrays;

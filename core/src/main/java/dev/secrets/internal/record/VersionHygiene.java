@@ -1,4 +1,4 @@
-package dev.secrets.internal;
+package dev.secrets.internal.record;
 
 import dev.secrets.ConflictException;
 import dev.secrets.InvalidSecretException;
@@ -6,13 +6,11 @@ import dev.secrets.Label;
 import dev.secrets.PutSecretValueRequest;
 import dev.secrets.SecretNotFoundException;
 import dev.secrets.VersionDestroyedException;
-import dev.secrets.internal.record.SecretRecord;
-import dev.secrets.internal.record.VersionEntry;
 import java.time.Instant;
 
 /**
  * The rules on a record for check-and-set writes and destroyed versions, applied inside the
- * engine's compare-and-set so that they hold against concurrent writers. Stateless.
+ * repository's compare-and-set so that they hold against concurrent writers. Stateless.
  */
 public final class VersionHygiene {
     /** Most versions a secret may be configured to keep (the contract's limit). */
@@ -24,7 +22,7 @@ public final class VersionHygiene {
     }
 
     /** Throws {@link ConflictException} when {@code req} expects another {@code CURRENT} than {@code r} has. */
-    static void checkExpectedCurrent(SecretRecord r, PutSecretValueRequest req) {
+    public static void checkExpectedCurrent(SecretRecord r, PutSecretValueRequest req) {
         String expected = req.expectedCurrentVersionId();
         if (expected == null) {
             return;
@@ -37,7 +35,7 @@ public final class VersionHygiene {
     }
 
     /** Throws {@link VersionDestroyedException} when the value of {@code v} was destroyed. */
-    static void requireValue(SecretRecord r, VersionEntry v) {
+    public static void requireValue(SecretRecord r, VersionEntry v) {
         if (v.destroyed != null) {
             throw new VersionDestroyedException("version " + v.id + " of secret '" + r.id + "' was destroyed on " + v.destroyed
                     + "; its value no longer exists");
@@ -52,7 +50,7 @@ public final class VersionHygiene {
      * @throws SecretNotFoundException when the secret or the version does not exist
      * @throws InvalidSecretException when the version is {@code CURRENT} (move {@code CURRENT} first)
      */
-    static SecretRecord destroy(SecretRecord r, String secretId, String versionId, Instant now) {
+    public static SecretRecord destroy(SecretRecord r, String secretId, String versionId, Instant now) {
         if (r == null) {
             throw new SecretNotFoundException("secret '" + secretId + "' does not exist");
         }

@@ -1,10 +1,11 @@
-package dev.secrets.internal.crypto;
+package dev.secrets.internal.record;
 
 import dev.secrets.KeyVersionRetiredException;
-import dev.secrets.internal.access.StoredValues;
 import dev.secrets.SecretValue;
 import dev.secrets.ValueType;
-import dev.secrets.internal.record.VersionEntry;
+import dev.secrets.internal.access.StoredValues;
+import dev.secrets.internal.crypto.Aead;
+import dev.secrets.internal.crypto.Keyring;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;

@@ -10,7 +10,7 @@ import dev.secrets.internal.rotation.RandomPasswordRotator;
 import dev.secrets.testing.FaultInjectingRotator;
 import dev.secrets.testing.MutableClock;
 import dev.secrets.internal.store.StoreIdentity;
-import java.nio.file.Path;
+import dev.secrets.testing.InMemoryObjectStore;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,20 +20,18 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** {@link SecretsClient#rotationStatus()} over a real file store, with rotation state set as the rotation engine records it. */
+/** {@link SecretsClient#rotationStatus()} over an in-memory store, with rotation state set as the rotation engine records it. */
 class RotationStatusTest {
+    private final InMemoryObjectStore store = new InMemoryObjectStore();
     private static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
 
-    @TempDir
-    Path dir;
     private final byte[] defaultRoot = new byte[32];
     private final byte[] paymentsRoot = new byte[32];
 
     private SecretsClient client(String keyName, byte[] root) {
         SecretsConfig cfg = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build();
-        return SecretsClient.builder().config(cfg).store("file:" + dir).masterKey(keyName, root).clock(Clock.fixed(NOW, ZoneOffset.UTC))
+        return SecretsClient.builder().config(cfg).store(store).masterKey(keyName, root).clock(Clock.fixed(NOW, ZoneOffset.UTC))
                 .build();
     }
 
@@ -98,7 +96,7 @@ class RotationStatusTest {
         MutableClock clock = new MutableClock(NOW);
         FaultInjectingRotator flaky = new FaultInjectingRotator("flaky", new RandomPasswordRotator());
         SecretsConfig cfg = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build();
-        try (SecretsClient c = SecretsClient.builder().config(cfg).store("file:" + dir).masterKey("default", defaultRoot).clock(clock)
+        try (SecretsClient c = SecretsClient.builder().config(cfg).store(store).masterKey("default", defaultRoot).clock(clock)
                 .rotator(flaky).build()) {
             c.createSecret(CreateSecretRequest.of("app/db", SecretKind.DATABASE,
                     SecretValue.ofFields(Map.of("username", "app", "password", "old"))));
