@@ -7,6 +7,7 @@ import dev.secrets.internal.read.BatchReader;
 import dev.secrets.internal.store.RecordLog;
 import dev.secrets.internal.crypto.RootKey;
 import dev.secrets.internal.rotation.RotationEngine;
+import dev.secrets.internal.rotation.RotationTiming;
 import dev.secrets.spi.AuditSink;
 import dev.secrets.spi.KeyRoot;
 import dev.secrets.spi.ObjectStore;
@@ -609,7 +610,7 @@ public final class SecretsClient implements AutoCloseable {
             }
             String who = principal != null ? principal : cfg.get(SecretsConfig.PRINCIPAL).orElse(null);
             SecureRandom rnd = random != null ? random : new SecureRandom();
-            Duration lease = RotationEngine.lease(rotationLease, cfg);
+            Duration lease = RotationTiming.lease(rotationLease, cfg);
             return new SecretsClient(new SecretsEngine(store, roots, clock, ticker, rnd, ttl, max, who, sinks, cfg, metrics),
                     List.copyOf(rotators), environment, lease);
         }
