@@ -71,6 +71,7 @@ final class CreateCommand extends BaseCommand {
         try (SecretsClient c = client()) {
             d = c.createSecret(req);
         }
+        value.warnIfOnCommandLine(io());
         String versionId = d.versionWith(Label.CURRENT).map(VersionDescription::versionId).orElse(null);
         if (output == Format.JSON) {
             ObjectNode n = JSON.createObjectNode();

@@ -48,6 +48,7 @@ final class PutCommand extends BaseCommand {
             SecretValue v = value.read(d.kind(), io(), id);
             List<Label> ls = labels == null || labels.isEmpty() ? null : labels;
             String versionId = c.putSecretValue(new PutSecretValueRequest(id, v, token, ls, ifCurrent));
+            value.warnIfOnCommandLine(io());
             List<Label> shown = ls == null ? List.of(Label.CURRENT) : ls;
             if (output == CreateCommand.Format.JSON) {
                 ObjectNode n = JSON.createObjectNode();

@@ -47,6 +47,18 @@ final class ValueInput {
         return text != null || json != null || file != null;
     }
 
+    /**
+     * After a successful write: warns when the value came from the command line ({@code --value},
+     * {@code --json}), where shell history and the process list show it. Printed only on success, so
+     * that an error stays one line.
+     */
+    void warnIfOnCommandLine(Io io) {
+        if (text != null || json != null) {
+            io.err().println("secrets: warning: " + (text != null ? "--value" : "--json") + " puts the value on the command line,"
+                    + " where shell history and the process list show it; prefer --file or standard input");
+        }
+    }
+
     /** Checks the options before anything is read or written. */
     void check() {
         int n = (text != null ? 1 : 0) + (json != null ? 1 : 0) + (file != null ? 1 : 0);
@@ -58,10 +70,6 @@ final class ValueInput {
     /** The value, for a secret of {@code kind}, reading standard input when no option gives one. */
     SecretValue read(SecretKind kind, Io io, String secretId) {
         check();
-        if (text != null || json != null) {
-            io.err().println("secrets: warning: " + (text != null ? "--value" : "--json") + " puts the value on the command line,"
-                    + " where shell history and the process list show it; prefer --file or standard input");
-        }
         if (text != null) {
             return kind.isDatabase() ? SecretValue.ofJson(text) : SecretValue.ofText(text);
         }

@@ -122,15 +122,32 @@ final class AwsKmsRoot implements KeyRoot {
         } catch (IncorrectKeyException e) {
             throw new WrongMasterKeyException("the keyring key was encrypted by another KMS key than " + uri.arn());
         } catch (KmsException e) {
-            // KMS answers a ciphertext of another key with IncorrectKeyException when KeyId is given; some
-            // implementations (moto) with this AccessDeniedException instead.
-            if ("AccessDeniedException".equals(errorCode(e)) && e.awsErrorDetails().errorMessage() != null
-                    && e.awsErrorDetails().errorMessage().contains("ciphertext refers to a customer master key")) {
-                throw new WrongMasterKeyException("the keyring key was encrypted by another KMS key than " + uri.arn());
+            if ("AccessDeniedException".equals(errorCode(e))) {
+                String other = encryptedBy(wrapped, context);
+                if (other != null) {
+                    throw new WrongMasterKeyException("the keyring key was encrypted by another KMS key (" + other + "), not "
+                            + uri.arn());
+                }
             }
             throw failure("Decrypt", e);
         } catch (SdkClientException e) {
             throw failure("Decrypt", e);
+        }
+    }
+
+    /**
+     * KMS answers a ciphertext of another key with {@code IncorrectKeyException} when a KeyId is
+     * given, but some implementations (moto) with a bare {@code AccessDeniedException}: this tells
+     * the two apart by asking which key made the ciphertext (Decrypt without KeyId; its plaintext
+     * is discarded). Returns that key's ARN, or {@code null} when access is really denied.
+     */
+    private String encryptedBy(byte[] wrapped, Map<String, String> context) {
+        try {
+            DecryptResponse r = kms.decrypt(b -> b.ciphertextBlob(SdkBytes.fromByteArray(wrapped)).encryptionContext(context));
+            java.util.Arrays.fill(r.plaintext().asByteArrayUnsafe(), (byte) 0);
+            return r.keyId();
+        } catch (KmsException | SdkClientException e) {
+            return null;
         }
     }
 

@@ -7,6 +7,9 @@ import dev.secrets.SecretVersion;
 import dev.secrets.SecretsClient;
 import dev.secrets.SecretsException;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.boot.bootstrap.BootstrapRegistry.InstanceSupplier;
 import org.springframework.boot.context.config.ConfigData;
 import org.springframework.boot.context.config.ConfigDataLoader;
 import org.springframework.boot.context.config.ConfigDataLoaderContext;
@@ -44,8 +47,13 @@ public class SecretsConfigDataLoader implements ConfigDataLoader<SecretsConfigDa
         SecretVersion version;
         try {
             List<String> batch = resource.batch();
-            if (batch.size() > 1 && batch.get(0).equals(resource.secretId())) {
-                client.getSecretValues(batch); // one listing for the location; the reads below hit the cache
+            if (batch.size() > 1) {
+                context.getBootstrapContext().registerIfAbsent(Batches.class, InstanceSupplier.from(Batches::new));
+                if (context.getBootstrapContext().get(Batches.class).read.add(batch)) {
+                    // Boot loads a location's resources in no promised order: whichever comes first reads them all
+                    // with one listing and fills the cache, so the reads of the others hit it.
+                    client.getSecretValues(batch);
+                }
             }
             version = client.getSecretValue(resource.secretId());
         } catch (SecretNotFoundException | SecretScheduledForDeletionException e) {
@@ -58,6 +66,11 @@ public class SecretsConfigDataLoader implements ConfigDataLoader<SecretsConfigDa
         }
         return new ConfigData(List.of(new SecretsPropertySource(version, resource.prefix())),
                 ConfigData.Option.IGNORE_IMPORTS, ConfigData.Option.IGNORE_PROFILES);
+    }
+
+    /** The locations whose IDs were read in a batch, in this bootstrap context. */
+    private static final class Batches {
+        final Set<List<String>> read = ConcurrentHashMap.newKeySet();
     }
 
     private static ConfigData loadPrefix(SecretsClient client, String store, SecretsConfigDataResource resource) {

@@ -8,6 +8,7 @@ import dev.secrets.SecretsException;
 import dev.secrets.WrongMasterKeyException;
 import dev.secrets.internal.crypto.Aead;
 import dev.secrets.internal.crypto.Argon2;
+import dev.secrets.internal.crypto.Hkdf;
 import dev.secrets.internal.crypto.Hmac;
 import dev.secrets.internal.crypto.Keyring;
 import dev.secrets.internal.crypto.RootKey;
@@ -26,7 +27,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The stored form of a keyring: one header line and the keyring JSON encrypted with AES-256-GCM,
- * the header and the store ID as associated data. Two formats:
+ * the header and the store ID as associated data. Three formats:
  * <ul>
  *   <li>1 — a root held in memory ({@link RootKey}: {@code env:}, {@code file:},
  *       {@code passphrase-env:}) encrypts the keyring directly; the header carries a key-check
@@ -35,6 +36,9 @@ import javax.crypto.spec.SecretKeySpec;
  *   <li>2 — any other {@link KeyRoot} (an HSM, a KMS): a fresh 32-byte keyring key encrypts the
  *       keyring; the header carries that key as the root wrapped it, bound to the store ID and the
  *       key name. The root is asked once per load.</li>
+ *   <li>3 — a root held in memory, as format 1, but used only through HKDF-SHA256 subkeys (one
+ *       encrypts the keyring, one computes the key-check value). Written for every local root;
+ *       format 1 keyrings are still read and move to format 3 on their next write.</li>
  * </ul>
  * A retired version keeps only its MAC key (records it authenticated stay verifiable); its
  * material, and with it the ability to unwrap data keys, is gone.
@@ -85,11 +89,12 @@ final class KeyringCodec {
         ObjectNode header = Json.MAPPER.createObjectNode();
         byte[] key;
         if (root instanceof RootKey local) {
-            key = material.apply(local, d.kdf);
-            header.put("format", 1);
+            byte[] rootBytes = material.apply(local, d.kdf);
+            key = wrapKey(LOCAL_HKDF, rootBytes, storeId, keyName);
+            header.put("format", LOCAL_HKDF);
             header.put("name", keyName);
             header.put("root", local.scheme());
-            header.put("check", check(key, storeId, keyName));
+            header.put("check", check(LOCAL_HKDF, rootBytes, storeId, keyName));
             header.put("nonce", nonce);
             if (d.kdf != null) {
                 ObjectNode k = header.putObject("kdf");
@@ -128,6 +133,7 @@ final class KeyringCodec {
             byte[] plain = Json.MAPPER.writeValueAsBytes(body);
             byte[] ct = Aead.encrypt(new SecretKeySpec(key, "AES"), nonce, plain, aad(headerBytes, storeId));
             Arrays.fill(plain, (byte) 0);
+            Arrays.fill(key, (byte) 0); // a subkey or a fresh keyring key, never the (cached) root itself
             byte[] out = new byte[headerBytes.length + 1 + ct.length];
             System.arraycopy(headerBytes, 0, out, 0, headerBytes.length);
             out[headerBytes.length] = '\n';
@@ -158,7 +164,7 @@ final class KeyringCodec {
             int format = header.path("format").asInt(1);
             d.rootScheme = storedScheme(payload);
             byte[] key;
-            if (format == 1) {
+            if (format == 1 || format == LOCAL_HKDF) {
                 JsonNode k = header.get("kdf");
                 if (k != null) {
                     d.kdf = new Argon2.Params(k.get("salt").binaryValue(), k.get("memoryKiB").asInt(), k.get("iterations").asInt(),
@@ -169,15 +175,16 @@ final class KeyringCodec {
                             + (d.kdf != null ? "a passphrase (passphrase-env:)" : "a 32-byte key (env: or file:)")
                             + ", but this client gives " + root.describe());
                 }
-                key = material.apply(local, d.kdf);
-                if (!MessageDigest.isEqual(check(key, storeId, keyName), header.get("check").binaryValue())) {
+                byte[] rootBytes = material.apply(local, d.kdf);
+                if (!MessageDigest.isEqual(check(format, rootBytes, storeId, keyName), header.get("check").binaryValue())) {
                     throw new WrongMasterKeyException("wrong master key '" + keyName + "': " + root.describe()
                             + " is not the key this store's master key '" + keyName + "' was created with");
                 }
+                key = wrapKey(format, rootBytes, storeId, keyName);
             } else if (format == 2) {
                 if (!root.scheme().equals(d.rootScheme)) {
-                    throw new WrongMasterKeyException("master key '" + keyName + "' of this store is wrapped by a " + d.rootScheme
-                            + ": root, but this client gives " + root.describe());
+                    throw new WrongMasterKeyException("wrong master key '" + keyName + "': this store's master key '" + keyName
+                            + "' is wrapped by a " + d.rootScheme + ": root, but this client gives " + root.describe());
                 }
                 try {
                     key = root.unwrap(header.get("wrappedKey").binaryValue(), context(storeId, keyName));
@@ -195,9 +202,7 @@ final class KeyringCodec {
             } catch (Aead.DecryptionFailedException e) {
                 throw new IOException("keyring failed authentication");
             } finally {
-                if (format == 2) {
-                    Arrays.fill(key, (byte) 0);
-                }
+                Arrays.fill(key, (byte) 0); // never the root itself: wrapKey copies it for format 1
             }
             JsonNode body = Json.MAPPER.readTree(plain);
             Arrays.fill(plain, (byte) 0);
@@ -220,6 +225,31 @@ final class KeyringCodec {
             }
             throw new SecretTamperedException("the keyring of master key '" + keyName + "' is damaged or was altered ("
                     + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Format 3 — a root held in memory, used only through HKDF-SHA256 subkeys: one encrypts the
+     * keyring, another computes the key-check value, so the root is never both an AES and an HMAC
+     * key (format 1 used it directly for both; it is still read, and a keyring moves to format 3
+     * on its next write).
+     */
+    static final int LOCAL_HKDF = 3;
+
+    /** The key that encrypts a local root's keyring, as a new array the caller zeroes. */
+    private static byte[] wrapKey(int format, byte[] root, String storeId, String keyName) {
+        return format == LOCAL_HKDF ? Hkdf.derive(root, "secrets/keyring-wrap/v3\0" + storeId + "\0" + keyName) : root.clone();
+    }
+
+    private static byte[] check(int format, byte[] root, String storeId, String keyName) {
+        if (format != LOCAL_HKDF) {
+            return check(root, storeId, keyName);
+        }
+        byte[] k = Hkdf.derive(root, "secrets/key-check/v3\0" + storeId + "\0" + keyName);
+        try {
+            return Arrays.copyOf(Hmac.mac(k, ("secrets/key-check/v3\0" + storeId + "\0" + keyName).getBytes(StandardCharsets.UTF_8)), 16);
+        } finally {
+            Arrays.fill(k, (byte) 0);
         }
     }
 

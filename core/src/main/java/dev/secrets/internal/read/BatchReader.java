@@ -11,9 +11,11 @@ import dev.secrets.spi.ObjectStore;
 import dev.secrets.spi.StoredObject;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -65,7 +67,7 @@ public final class BatchReader {
             }
         }
         Map<String, RecordLog.Entry> found = new HashMap<>();
-        List<String> alone = new ArrayList<>();
+        Set<String> alone = new HashSet<>();
         if (!wanted.isEmpty()) {
             locate(wanted, found, alone);
         }
@@ -86,7 +88,7 @@ public final class BatchReader {
     }
 
     /** Fills {@code found} with the proven latest entries and {@code alone} with the IDs to read one by one. */
-    private void locate(TreeSet<String> wanted, Map<String, RecordLog.Entry> found, List<String> alone) {
+    private void locate(TreeSet<String> wanted, Map<String, RecordLog.Entry> found, Set<String> alone) {
         String prefix = commonPrefix(wanted);
         Listing first = list(prefix, wanted);
         List<String> unproven = new ArrayList<>();

@@ -5,14 +5,19 @@ import java.util.regex.Pattern;
 /** Removes passwords from JDBC URLs before they reach a message or a log. */
 public final class Masking {
     private static final Pattern PASSWORD_PARAMETER =
-            Pattern.compile("(?i)([?&;:](?:password|passwd|pwd|secret)\\s*=\\s*)[^&;]*");
+            Pattern.compile("(?i)([?&;:](?:[A-Za-z0-9_.-]*(?:password|passwd|pwd)|secret)\\s*=\\s*)[^&;]*");
     private static final Pattern USER_INFO = Pattern.compile("(//[^/@:?;]*:)[^/@?;]*@");
     private static final Pattern ORACLE_USER_PASSWORD = Pattern.compile("(?i)(:thin:[^/@]*/)[^@]*@");
 
     private Masking() {
     }
 
-    /** {@code url} with every password it may carry (parameter, {@code user:password@}, Oracle's {@code user/password@}) replaced by {@code ****}. */
+    /**
+     * {@code url} with every password it may carry replaced by {@code ****}: any parameter whose name
+     * ends in or contains {@code password}, {@code passwd} or {@code pwd} ({@code sslpassword},
+     * {@code trustStorePassword}, {@code keyStorePassword}, …) or is {@code secret};
+     * {@code user:password@}; Oracle's {@code user/password@}.
+     */
     public static String url(String url) {
         if (url == null) {
             return null;

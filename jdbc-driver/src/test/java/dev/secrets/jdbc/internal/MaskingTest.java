@@ -14,6 +14,16 @@ class MaskingTest {
     }
 
     @Test
+    void keyAndTrustStorePasswords_andTheSslKeyPassword_areMasked() {
+        assertThat(Masking.url("jdbc:postgresql://h/db?sslmode=verify-full&sslpassword=k3y&sslkey=/k.p12"))
+                .isEqualTo("jdbc:postgresql://h/db?sslmode=verify-full&sslpassword=****&sslkey=/k.p12");
+        assertThat(Masking.url("jdbc:sqlserver://h;trustStorePassword=t1;keyStorePassword=k2;encrypt=true"))
+                .isEqualTo("jdbc:sqlserver://h;trustStorePassword=****;keyStorePassword=****;encrypt=true");
+        assertThat(Masking.url("jdbc:mysql://h/db?clientCertificateKeyStorePassword=c3&secretId=prod/db"))
+                .isEqualTo("jdbc:mysql://h/db?clientCertificateKeyStorePassword=****&secretId=prod/db");
+    }
+
+    @Test
     void userInfoPasswords_areMasked() {
         assertThat(Masking.url("jdbc:mysql://app:s3cr3t@h:3306/db")).isEqualTo("jdbc:mysql://app:****@h:3306/db");
         assertThat(Masking.url("jdbc:oracle:thin:scott/tiger@h:1521/XE")).isEqualTo("jdbc:oracle:thin:scott/****@h:1521/XE");
