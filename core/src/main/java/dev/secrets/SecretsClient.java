@@ -374,6 +374,27 @@ public final class SecretsClient implements AutoCloseable {
         return engine.rotationStatus(grace.toSeconds());
     }
 
+    // ---------------------------------------------------------------- callers
+
+    /**
+     * Runs {@code call} on this thread with {@code principal} as the principal of every audit event
+     * it causes, instead of the client's own. For a server that answers many callers through one
+     * client (one cache, one keyring): {@code secrets serve} names the caller's access key.
+     */
+    public <T> T callAs(String principal, java.util.function.Supplier<T> call) {
+        return dev.secrets.internal.audit.CallerPrincipal.callAs(Objects.requireNonNull(principal, "principal"), call);
+    }
+
+    /**
+     * Records an audit event for something that happened outside this library but belongs in the
+     * same trail (a server's refused authentication), with the current principal (see
+     * {@link #callAs}); {@code error} null means success. Carries no value: only the action, the
+     * secret ID if any and the error's class.
+     */
+    public void auditEvent(String action, String secretId, Throwable error) {
+        engine.audit(Objects.requireNonNull(action, "action"), secretId, null, error);
+    }
+
     // ---------------------------------------------------------------- the store
 
     /** The URI of this client's store ({@code file:PATH}, {@code s3://BUCKET/PREFIX}); never holds a credential. */

@@ -54,6 +54,8 @@ final class SecretsCommand implements Runnable {
         COMMANDS.put("audit", AuditCommand.class);
         COMMANDS.put("exec", ExecCommand.class);
         COMMANDS.put("demo", DemoCommand.class);
+        COMMANDS.put("serve", ServeCommand.class);
+        COMMANDS.put("server", ServerCommand.class);
         COMMANDS.put("completion", CompletionCommand.class);
         COMMANDS.put("help", CommandLine.HelpCommand.class);
     }

@@ -66,7 +66,7 @@ public final class Auditor implements AutoCloseable {
         }
         AuditEvent event = new AuditEvent(clock.instant(), action, secretId, versionId,
                 error == null ? AuditEvent.SUCCESS : AuditEvent.FAILURE, error == null ? null : error.getClass().getSimpleName(),
-                principal, keyName);
+                CallerPrincipal.orElse(principal), keyName);
         for (AuditSink s : sinks) {
             try {
                 s.record(event);

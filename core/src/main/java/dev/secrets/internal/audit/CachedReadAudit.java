@@ -93,6 +93,8 @@ public final class CachedReadAudit implements AutoCloseable {
         private final CachedReadAudit owner;
         private final String secretId;
         private final String versionId;
+        /** The caller the reads are counted for, or null for the client's own principal. */
+        private final String caller;
         private final LongAdder hits = new LongAdder();
         /** Ticker value of the first hit since the last flush, {@link #UNSET} when none. */
         private volatile long firstTick = UNSET;
@@ -100,10 +102,11 @@ public final class CachedReadAudit implements AutoCloseable {
         /** Hits already handed to the sinks; read and written only under {@code flushing}. */
         private long reported;
 
-        private Counter(CachedReadAudit owner, String secretId, String versionId) {
+        private Counter(CachedReadAudit owner, String secretId, String versionId, String caller) {
             this.owner = owner;
             this.secretId = secretId;
             this.versionId = versionId;
+            this.caller = caller;
         }
 
         /**
@@ -114,6 +117,14 @@ public final class CachedReadAudit implements AutoCloseable {
         public boolean hit(long now) {
             if (owner.refusing) {
                 return false;
+            }
+            if (CallerPrincipal.inUse()) {
+                String p = CallerPrincipal.current();
+                if (p != null && !p.equals(caller)) {
+                    // A server serving many callers through one cache: count for the caller of this thread.
+                    return owner.counters.computeIfAbsent(secretId + '\0' + versionId + '\0' + p,
+                            k -> new Counter(owner, secretId, versionId, p)).hit(now);
+                }
             }
             hits.increment();
             // Written only when they change: the ticker moves every few milliseconds, so these
@@ -131,7 +142,7 @@ public final class CachedReadAudit implements AutoCloseable {
     /** The counter of {@code versionId} of {@code secretId}, created on first use (on the cache's miss path). */
     public Counter counter(String secretId, String versionId) {
         startWriter();
-        return counters.computeIfAbsent(secretId + '\0' + versionId, k -> new Counter(this, secretId, versionId));
+        return counters.computeIfAbsent(secretId + '\0' + versionId, k -> new Counter(this, secretId, versionId, null));
     }
 
     /** A synchronous event could not be recorded: cached reads go through the synchronous path until one is. */
@@ -168,7 +179,7 @@ public final class CachedReadAudit implements AutoCloseable {
                 if (first == UNSET || first - last > 0) {
                     first = last; // its first hit was reported with the last flush's counts, in a race with it
                 }
-                events.add(AuditEvent.cachedReads(c.secretId, c.versionId, principal, at(first, nowTick, now),
+                events.add(AuditEvent.cachedReads(c.secretId, c.versionId, c.caller != null ? c.caller : principal, at(first, nowTick, now),
                         at(last, nowTick, now), n));
                 taken.add(c);
                 marks.add(new long[] {total, first});

@@ -65,6 +65,26 @@ class CachedReadAuditTest {
     }
 
     @Test
+    void hitsUnderACallerPrincipal_areCountedForThatCaller() {
+        Batches sink = new Batches();
+        CachedReadAudit audit = audit(sink);
+        CachedReadAudit.Counter v1 = audit.counter("app/db", "v1");
+        long t0 = ticker.get();
+        v1.hit(t0);
+        CallerPrincipal.callAs("reader-key", () -> v1.hit(t0));
+        CallerPrincipal.callAs("reader-key", () -> v1.hit(t0));
+        CallerPrincipal.callAs("writer-key", () -> v1.hit(t0));
+
+        audit.flush();
+
+        Instant t = clock.instant();
+        assertThat(sink.batches).singleElement().satisfies(batch -> assertThat(batch).containsExactlyInAnyOrder(
+                AuditEvent.cachedReads("app/db", "v1", "billing", t, t, 1),
+                AuditEvent.cachedReads("app/db", "v1", "reader-key", t, t, 2),
+                AuditEvent.cachedReads("app/db", "v1", "writer-key", t, t, 1)));
+    }
+
+    @Test
     void theSameCounter_isGivenForTheSameSecretVersion_andAFlushReportsOnlyWhatIsNew() {
         Batches sink = new Batches();
         CachedReadAudit audit = audit(sink);
