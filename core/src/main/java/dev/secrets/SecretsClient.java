@@ -7,6 +7,7 @@ import dev.secrets.internal.crypto.KeyProviders;
 import dev.secrets.internal.crypto.RootKey;
 import dev.secrets.internal.read.BatchReader;
 import dev.secrets.internal.rotation.RotationEngine;
+import dev.secrets.internal.rotation.RotationTiming;
 import dev.secrets.internal.store.RecordLog;
 import dev.secrets.spi.AuditSink;
 import dev.secrets.spi.KeyRoot;
@@ -596,7 +597,7 @@ public final class SecretsClient implements AutoCloseable {
                     principal, List.copyOf(auditSinks), auditFailClosed, metrics, environment, refreshScheduler));
             Duration lease;
             try {
-                lease = RotationEngine.lease(rotationLease, engine.config());
+                lease = RotationTiming.lease(rotationLease, engine.config());
             } catch (RuntimeException e) {
                 engine.close();
                 throw e;

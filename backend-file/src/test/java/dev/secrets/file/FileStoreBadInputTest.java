@@ -125,7 +125,7 @@ class FileStoreBadInputTest {
         Map<String, String> env = Map.of("NOT_BASE64", "%%%", "SHORT", Base64.getEncoder().encodeToString(new byte[31]),
                 "PASS", "short");
         Map<String, String> cases = new TreeMap<>();
-        cases.put("nope:x", "not understood");
+        cases.put("nope:x", "no key provider for scheme 'nope'");
         cases.put("plain-text", "not understood");
         cases.put("env:UNSET_VARIABLE", "UNSET_VARIABLE is not set");
         cases.put("env:NOT_BASE64", "base64");

@@ -207,7 +207,7 @@ final class KeysCommand implements Runnable {
     @Command(name = "retire", description = {"Retire an old version of a master key: its material is destroyed, so data keys",
             "still under it can never be unwrapped again. Refused while values are under it (run",
             "'secrets rewrap' first) unless --force; the primary version cannot be retired."},
-            footer = {"", "After a root compromise:", "  secrets keys rotate && secrets rewrap && secrets keys retire 1",
+            footer = {"", "Example (after a root compromise):", "  secrets keys rotate && secrets rewrap && secrets keys retire 1",
                     "  then rotate every value itself (secrets rotate ID): the attacker may have read them."})
     static final class Retire extends BaseCommand {
         @Parameters(index = "0", paramLabel = "VERSION", description = "the key version to retire")

@@ -7,8 +7,8 @@ import dev.secrets.SecretKind;
 import dev.secrets.VersionDescription;
 import dev.secrets.internal.record.RotationState;
 import dev.secrets.internal.record.SecretRecord;
+import dev.secrets.internal.rotation.RotationTiming;
 import dev.secrets.internal.record.VersionEntry;
-import dev.secrets.internal.rotation.RotationEngine;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +29,7 @@ final class Descriptions {
         RotationState s = r.rotation;
         if (s != null) {
             // Computed, not stored: a manual write of CURRENT moves the next rotation without touching the settings.
-            rot = new RotationDescription(s.rotator, s.schedule, s.params, s.enabled, RotationEngine.nextRotation(r),
+            rot = new RotationDescription(s.rotator, s.schedule, s.params, s.enabled, RotationTiming.nextRotation(r),
                     instant(s.lastAttempt), s.lastOutcome, s.failedStep, s.lastError, s.pendingVersion, s.zone);
         }
         return new SecretDescription(SecretId.of(r.id), SecretKind.of(r.kind), r.description == null ? "" : r.description,

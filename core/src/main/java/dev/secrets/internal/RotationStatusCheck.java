@@ -6,7 +6,7 @@ import dev.secrets.SecretId;
 import dev.secrets.internal.record.RotationState;
 import dev.secrets.internal.record.SecretRecord;
 import dev.secrets.internal.record.VersionEntry;
-import dev.secrets.internal.rotation.RotationEngine;
+import dev.secrets.internal.rotation.RotationTiming;
 import dev.secrets.SecretsConfig;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +41,7 @@ public final class RotationStatusCheck {
         RotationState s = r.rotation;
         Set<RotationStatus.Problem> problems = EnumSet.noneOf(RotationStatus.Problem.class);
         // The schedule's next date, as the scheduler computes it; a stored date only when there is no schedule to compute from.
-        Instant next = s == null ? null : RotationEngine.nextRotation(r);
+        Instant next = s == null ? null : RotationTiming.nextRotation(r);
         if (next == null && s != null) {
             next = instant(s.nextRotation);
         }

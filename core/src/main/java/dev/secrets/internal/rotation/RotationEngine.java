@@ -74,19 +74,6 @@ public final class RotationEngine {
         this.cancels = new RotationCancel(engine, lease, this::release);
     }
 
-    /**
-     * The lease: {@code explicit} if given, else {@code secrets.rotation.lease}, else {@link #DEFAULT_LEASE}.
-     *
-     * @throws dev.secrets.ConfigurationException when shorter than 10 seconds
-     */
-    public static Duration lease(Duration explicit, dev.secrets.SecretsConfig cfg) {
-        Duration d = explicit != null ? explicit : cfg.duration(LEASE_KEY, DEFAULT_LEASE);
-        if (d.compareTo(Duration.ofSeconds(10)) < 0) {
-            throw new dev.secrets.ConfigurationException(LEASE_KEY + " must be at least 10s, not " + d);
-        }
-        return d;
-    }
-
     // ================================================================ rotators
 
     /**
@@ -236,7 +223,7 @@ public final class RotationEngine {
                 }
                 return null;
             }
-            if (!force && !due(rec, now)) {
+            if (!force && !RotationTiming.due(rec, now)) {
                 return null;
             }
             s.leaseOwner = me;
@@ -389,45 +376,6 @@ public final class RotationEngine {
             change.accept(s);
             return rec;
         });
-    }
-
-    // ================================================================ schedule
-
-    /** Whether a scheduled rotation should start (or resume) now. */
-    static boolean due(SecretRecord r, Instant now) {
-        RotationState s = r.rotation;
-        if (s == null || !s.enabled) {
-            return false;
-        }
-        if ("failed".equals(s.lastOutcome) && s.lastAttempt != null && Instant.parse(s.lastAttempt).plus(FAILURE_RETRY).isAfter(now)) {
-            return false;
-        }
-        if (s.pendingVersion != null) {
-            return true;
-        }
-        Instant next = nextRotation(r);
-        return next != null && !next.isAfter(now);
-    }
-
-    /**
-     * When the next scheduled rotation is due: computed from the schedule and the last change of
-     * {@code CURRENT} (a manual write counts as a rotation), or from creation when there was none.
-     * Null without a schedule, when disabled, or when the schedule cannot be read.
-     */
-    public static Instant nextRotation(SecretRecord r) {
-        RotationState s = r.rotation;
-        if (s == null || s.schedule == null || !s.enabled) {
-            return null;
-        }
-        String base = r.lastRotated != null ? r.lastRotated : r.created;
-        if (base == null) {
-            return null;
-        }
-        try {
-            return RotationSchedule.parse(s.schedule, s.zone).nextAfter(Instant.parse(base)).orElse(null);
-        } catch (InvalidSecretException e) {
-            return null;
-        }
     }
 
     // ================================================================ helpers
