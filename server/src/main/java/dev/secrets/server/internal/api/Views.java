@@ -114,7 +114,7 @@ final class Views {
                 o.set("NextRotationDate", time(r.nextRotation()));
             }
         }
-        if (d.lastRotated() != null) {
+        if (d.lastRotated() != null && r != null) { // AWS: null unless rotation is configured
             o.set("LastRotatedDate", time(d.lastRotated()));
         }
         o.set("LastChangedDate", time(d.lastChanged()));
