@@ -112,6 +112,7 @@ public class ServerBenchmark {
     private SecretsServer server;
     private HttpsServer jdk;
     private ExecutorService jdkPool;
+    private ExecutorService clientPool;
     private Server jetty;
     private HttpClient http;
     private URI endpoint;
@@ -208,7 +209,7 @@ public class ServerBenchmark {
         SSLParameters params = new SSLParameters();
         params.setEndpointIdentificationAlgorithm(null);
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(clientTls).sslParameters(params)
-                .executor(Executors.newFixedThreadPool(4)).build();
+                .executor(clientPool = Executors.newFixedThreadPool(4)).build();
         String check = call();
         if (!check.contains("\"SecretString\":\"" + "v".repeat(64))) {
             throw new IllegalStateException("unexpected answer of " + variant + ": " + check.length() + " bytes");
@@ -257,6 +258,7 @@ public class ServerBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
+        clientPool.shutdownNow(); // its threads are not daemons: left running, they hold the fork open
         if (server != null) {
             server.close();
         }
