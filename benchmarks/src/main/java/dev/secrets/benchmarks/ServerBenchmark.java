@@ -152,6 +152,7 @@ public class ServerBenchmark {
                 break;
             }
             case "jdkConstant": {
+                System.setProperty("sun.net.httpserver.nodelay", "true"); // as secrets serve sets it (HttpFront)
                 jdk = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
                 jdk.setHttpsConfigurator(new HttpsConfigurator(serverTls));
                 jdkPool = Executors.newFixedThreadPool(64);
