@@ -70,8 +70,11 @@ class CachingClientTest {
                 for (int i = 0; i < 200; i++) {
                     assertThat(cache.getSecretString("app/api-key")).isEqualTo("first-value");
                 }
+                long elapsedMillis = Duration.ofNanos(System.nanoTime() - fetched).toMillis();
+                // The value is fetched once per version; the cache asks DescribeSecret at most once per TTL/2
+                // (usually never within this loop, but a loaded machine may stretch it past TTL/2).
                 assertThat(served(fx, "GetSecretValue 200")).isEqualTo(getsBefore);
-                assertThat(served(fx, "DescribeSecret 200")).isEqualTo(describesBefore);
+                assertThat(served(fx, "DescribeSecret 200") - describesBefore).isLessThanOrEqualTo(elapsedMillis / (TTL_MILLIS / 2));
 
                 // a new version written through the server; the cache keeps its copy until the TTL passes
                 admin.putSecretValue(b -> b.secretId("app/api-key").secretString("second-value"));

@@ -117,11 +117,12 @@ class JdbcWrapperTest {
             Map<String, AtomicLong> failures = new ConcurrentHashMap<>();
             AtomicBoolean running = new AtomicBoolean(true);
             long started = System.nanoTime();
-            try (HikariDataSource pool = new HikariDataSource(config)) {
+            try (HikariDataSource pool = new HikariDataSource(config); Connection watch = postgres.adminConnection()) {
                 List<Thread> workers = new ArrayList<>();
                 for (int i = 0; i < WORKERS; i++) {
                     Thread t = new Thread(() -> {
                         while (running.get()) {
+                            pause(); // continuous, yet leaving the two cores to PostgreSQL, the server and the rotator
                             try (Connection c = pool.getConnection(); Statement s = c.createStatement();
                                  ResultSet rs = s.executeQuery("SELECT current_user")) {
                                 rs.next();
@@ -154,9 +155,9 @@ class JdbcWrapperTest {
                     password = next;
 
                     // every pooled connection is replaced: each new one logs in through the wrapper with the new password
-                    Set<Integer> before = backends(role);
+                    Set<Integer> before = backends(watch, role);
                     pool.getHikariPoolMXBean().softEvictConnections();
-                    awaitNewBackend(role, before, Duration.ofSeconds(30));
+                    awaitNewBackend(watch, role, before, Duration.ofSeconds(60));
                 }
                 assertThat(login(role, password)).isEqualTo(role);
                 long queriesAtEnd = queries.get();
@@ -175,6 +176,28 @@ class JdbcWrapperTest {
             // Only the wrapper's cache sends DescribeSecret here: it refreshed its secret at least once per rotation
             // (its cache TTL is an hour, so only the retry after a refused login makes it ask).
             assertThat(served(fx, "DescribeSecret 200")).isGreaterThanOrEqualTo(ROTATIONS);
+        }
+    }
+
+    /**
+     * The difference met: a secret made through CreateSecret is a text secret, whatever its JSON, and the
+     * postgresql rotator takes only a database (key/value) secret; RotateSecret says so and changes nothing.
+     */
+    @Test
+    void aJsonSecretMadeThroughCreateSecret_isNotRotatedByThePostgresqlRotator() throws Exception {
+        try (ServerFixture fx = ServerFixture.start("file:" + dir.resolve("store"))) {
+            SecretsManagerClient admin = fx.sdk(fx.admin);
+            String json = "{\"engine\":\"postgres\",\"host\":\"" + postgres.host() + "\",\"port\":" + postgres.port()
+                    + ",\"dbname\":\"postgres\",\"username\":\"nobody\",\"password\":\"unchanged\"}";
+            admin.createSecret(b -> b.name("app/text-json").secretString(json));
+            var e = org.assertj.core.api.Assertions.catchThrowableOfType(
+                    software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException.class,
+                    () -> admin.rotateSecret(b -> b.secretId("app/text-json").rotationLambdaARN("postgresql")));
+            assertThat(e.statusCode()).isEqualTo(400);
+            assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidRequestException");
+            assertThat(e.awsErrorDetails().errorMessage()).contains("holds text, not the key/value fields of database credentials")
+                    .doesNotContain("unchanged");
+            assertThat(admin.getSecretValue(b -> b.secretId("app/text-json")).secretString()).isEqualTo(json);
         }
     }
 
@@ -197,10 +220,17 @@ class JdbcWrapperTest {
         }
     }
 
-    private Set<Integer> backends(String role) throws SQLException {
+    private static void pause() {
+        try {
+            Thread.sleep(2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Set<Integer> backends(Connection admin, String role) throws SQLException {
         Set<Integer> pids = new HashSet<>();
-        try (Connection c = postgres.adminConnection();
-             PreparedStatement s = c.prepareStatement("SELECT pid FROM pg_stat_activity WHERE usename = ?")) {
+        try (PreparedStatement s = admin.prepareStatement("SELECT pid FROM pg_stat_activity WHERE usename = ?")) {
             s.setString(1, role);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
@@ -212,10 +242,10 @@ class JdbcWrapperTest {
     }
 
     /** Waits (bounded) until the role has a session that was not there before: a login with the current password. */
-    private void awaitNewBackend(String role, Set<Integer> before, Duration bound) throws Exception {
+    private static void awaitNewBackend(Connection admin, String role, Set<Integer> before, Duration bound) throws Exception {
         long deadline = System.nanoTime() + bound.toNanos();
         while (System.nanoTime() < deadline) {
-            Set<Integer> now = backends(role);
+            Set<Integer> now = backends(admin, role);
             now.removeAll(before);
             if (!now.isEmpty()) {
                 return;
