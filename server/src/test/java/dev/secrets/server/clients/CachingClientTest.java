@@ -54,13 +54,13 @@ class CachingClientTest {
             admin.createSecret(b -> b.name("app/api-key").secretString("first-value"));
             AccessKeys.Pair appKey = fx.keys.create("app-cache", READ_AND_DESCRIBE);
 
-            SecretsManagerClient sm = SecretsManagerClient.builder()
+            try (SecretsManagerClient sm = SecretsManagerClient.builder()
                     .endpointOverride(fx.endpoint())
                     .region(Region.US_EAST_1)
                     .credentialsProvider(StaticCredentialsProvider.create(
                             AwsBasicCredentials.create(appKey.accessKeyId(), appKey.secretAccessKey())))
                     .build();
-            try (SecretCache cache = new SecretCache(new SecretCacheConfiguration().withClient(sm).withCacheItemTTL(TTL_MILLIS))) {
+                 SecretCache cache = new SecretCache(new SecretCacheConfiguration().withClient(sm).withCacheItemTTL(TTL_MILLIS))) {
                 long fetched = System.nanoTime();
                 assertThat(cache.getSecretString("app/api-key")).isEqualTo("first-value");
 
