@@ -180,24 +180,26 @@ class JdbcWrapperTest {
     }
 
     /**
-     * The difference met: a secret made through CreateSecret is a text secret, whatever its JSON, and the
-     * postgresql rotator takes only a database (key/value) secret; RotateSecret says so and changes nothing.
+     * A secret made the AWS way — CreateSecret with the credentials as a JSON {@code SecretString} — is
+     * rotated by the postgresql rotator through RotateSecret, and stays a JSON SecretString. (Before,
+     * the rotator took only key/value secrets and RotateSecret answered InvalidRequestException.)
      */
     @Test
-    void aJsonSecretMadeThroughCreateSecret_isNotRotatedByThePostgresqlRotator() throws Exception {
+    void aJsonSecretMadeThroughCreateSecret_isRotatedByThePostgresqlRotator() throws Exception {
+        String user = "jsontext_" + Long.toHexString(System.nanoTime());
+        postgres.createRole(user, "initial-Password-1", true);
         try (ServerFixture fx = ServerFixture.start("file:" + dir.resolve("store"))) {
             SecretsManagerClient admin = fx.sdk(fx.admin);
             String json = "{\"engine\":\"postgres\",\"host\":\"" + postgres.host() + "\",\"port\":" + postgres.port()
-                    + ",\"dbname\":\"postgres\",\"username\":\"nobody\",\"password\":\"unchanged\"}";
+                    + ",\"dbname\":\"postgres\",\"username\":\"" + user + "\",\"password\":\"initial-Password-1\"}";
             admin.createSecret(b -> b.name("app/text-json").secretString(json));
-            var e = org.assertj.core.api.Assertions.catchThrowableOfType(
-                    software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException.class,
-                    () -> admin.rotateSecret(b -> b.secretId("app/text-json").rotationLambdaARN("postgresql")));
-            assertThat(e.statusCode()).isEqualTo(400);
-            assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidRequestException");
-            assertThat(e.awsErrorDetails().errorMessage()).contains("holds text, not the key/value fields of database credentials")
-                    .doesNotContain("unchanged");
-            assertThat(admin.getSecretValue(b -> b.secretId("app/text-json")).secretString()).isEqualTo(json);
+            admin.rotateSecret(b -> b.secretId("app/text-json").rotationLambdaARN("postgresql"));
+            JsonNode now = JSON.readTree(admin.getSecretValue(b -> b.secretId("app/text-json")).secretString());
+            assertThat(now.path("username").asText()).isEqualTo(user);
+            assertThat(now.path("host").asText()).isEqualTo(postgres.host());
+            assertThat(now.path("password").asText()).isNotEqualTo("initial-Password-1");
+            assertThat(login(user, now.path("password").asText())).isEqualTo(user);
+            assertThat(login(user, "initial-Password-1")).isEqualTo("refused 28P01");
         }
     }
 
