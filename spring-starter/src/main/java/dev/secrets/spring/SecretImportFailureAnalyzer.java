@@ -37,7 +37,7 @@ public class SecretImportFailureAnalyzer extends AbstractFailureAnalyzer<SecretI
                             + " them by ID, each with its own ?prefix=.",
                     cause);
             case RESERVED_NAMES -> new FailureAnalysis(
-                    "The import spring.config.import=secrets:" + id + (id.endsWith("/") ? "*" : "") + " would set property names that only the application's own configuration may set: "
+                    "The import spring.config.import=secrets:" + id + (id.endsWith("/") ? "*" : "") + " is refused: "
                             + cause.getCause().getMessage() + ". Whoever can write that secret could otherwise change the"
                             + " application's data source, Actuator exposure, logging or secrets settings.",
                     "Import the secret under a prefix of its own (spring.config.import=secrets:" + id
