@@ -9,6 +9,7 @@ import dev.secrets.SecretKind;
 import dev.secrets.SecretValue;
 import dev.secrets.SecretsClient;
 import dev.secrets.s3.testing.S3ProxyServer;
+import dev.secrets.testing.FakePostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
