@@ -140,11 +140,15 @@ public final class KeyringStore {
             } catch (WrongMasterKeyException notYet) {
                 d = decode(storeId, keyName, root(keyName), current);
             }
-            if (!done) {
-                d.kdf = isPassphrase(to) ? newKdf() : null;
-                if (!log.append(logName(keyName), current, encode(storeId, keyName, to, d))) {
-                    continue;
+            try {
+                if (!done) {
+                    d.kdf = isPassphrase(to) ? newKdf() : null;
+                    if (!log.append(logName(keyName), current, encode(storeId, keyName, to, d))) {
+                        continue;
+                    }
                 }
+            } finally {
+                d.destroy();
             }
             replaced.put(keyName, to);
             cache.remove(keyName);
@@ -177,10 +181,17 @@ public final class KeyringStore {
                 throw new SecretsException("version " + version + " is the primary version of master key '" + keyName
                         + "'; rotate the key (secrets keys rotate) and re-wrap (secrets rewrap) before retiring it");
             }
-            if (e.retired() == null) {
-                d.versions.put(version, e.retire(clock.instant()));
-                if (!log.append(logName(keyName), current, encode(storeId, keyName, root, d))) {
-                    continue;
+            try {
+                if (e.retired() == null) {
+                    d.versions.put(version, e.retire(clock.instant()));
+                    if (!log.append(logName(keyName), current, encode(storeId, keyName, root, d))) {
+                        continue;
+                    }
+                }
+            } finally {
+                d.destroy();
+                if (e.material() != null) {
+                    Arrays.fill(e.material(), (byte) 0); // the retired entry replaced it in d
                 }
             }
             cache.remove(keyName);
@@ -194,6 +205,7 @@ public final class KeyringStore {
         RecordLog.Entry current = read(keyName).orElseThrow(() -> new SecretsException("master key '" + keyName
                 + "' has no keyring in this store"));
         KeyringCodec.Data d = decode(storeId, keyName, root(keyName), current);
+        d.destroy(); // only numbers, dates and states are described
         List<MasterKeyDescription.Version> vs = new ArrayList<>();
         d.versions.values().forEach(e -> vs.add(new MasterKeyDescription.Version(e.number(), e.created(),
                 e.retired() != null ? MasterKeyDescription.State.RETIRED
