@@ -9,18 +9,25 @@ import dev.secrets.SecretKind;
 import dev.secrets.SecretValue;
 import dev.secrets.SecretsClient;
 import dev.secrets.s3.testing.S3ProxyServer;
+import dev.secrets.testing.FakePostgres;
+import dev.secrets.testing.PostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -32,6 +39,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * got nothing. On the file store and on s3proxy, through the real {@code jdbc:secrets:} driver.
  */
 class ConfigStringAttackTest {
+    @RegisterExtension
+    static final PostgresServer POSTGRES = PostgresServer.shared();
+
     private static final String CANARY = "config-attack-canary-P9w";
     private static final Map<String, String> SAVED = new HashMap<>();
 
@@ -149,6 +159,127 @@ class ConfigStringAttackTest {
                     .hasMessageContaining("field 'host' must be a host name or an IP address")
                     .hasMessageNotContaining("sslmode").hasMessageNotContaining(CANARY);
             assertThat(attacker.connections()).isZero();
+        }
+    }
+
+    @FunctionalInterface
+    private interface Body {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code body} with these system properties: the application's own configuration, as {@code -D} would set it. */
+    private static void withApplicationConfiguration(Map<String, String> own, Body body) throws Exception {
+        Map<String, String> saved = new HashMap<>();
+        own.forEach((k, v) -> {
+            saved.put(k, System.getProperty(k));
+            System.setProperty(k, v);
+        });
+        try {
+            body.run();
+        } finally {
+            saved.forEach((k, v) -> {
+                if (v == null) {
+                    System.clearProperty(k);
+                } else {
+                    System.setProperty(k, v);
+                }
+            });
+        }
+    }
+
+    /** A file store of the attacker's with its own key and a secret {@code id} sending the application to {@code port}. */
+    private Properties attackersStore(String id, int port) throws Exception {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        Path keyFile = Files.writeString(tmp.resolve("attacker.key"), Base64.getEncoder().encodeToString(key));
+        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+        String uri = "file:" + tmp.resolve("attacker-store");
+        try (SecretsClient attacker = SecretsClient.builder().store(uri).masterKey("default", "file:" + keyFile).build()) {
+            attacker.createSecret(CreateSecretRequest.of(id, SecretKind.DATABASE, SecretValue.ofFields(Map.of(
+                    "username", "app", "password", "attackers-own", "host", "127.0.0.1", "port", port, "dbname", "loot"))));
+        }
+        Properties p = new Properties();
+        p.setProperty("secrets.store", uri);
+        p.setProperty("secrets.key", "file:" + keyFile);
+        return p;
+    }
+
+    /**
+     * The application configures its store, key and audit log itself (system properties) and connects with
+     * {@code jdbc:secrets:postgresql} (host from the secret) to a real PostgreSQL server. Whoever controls the
+     * connection properties tries to point the driver at their own store (whose secret sends the application to
+     * their database), to move the audit log, and to load their own configuration file: each is refused with
+     * SQLState 28000, their database sees no connection, their log file is never created, and the application's
+     * audit log records the legitimate read only. With the application's opt-in the same store redirect reaches
+     * their database, which shows the attack is real.
+     */
+    @ParameterizedTest(name = "{0} store")
+    @MethodSource("dev.secrets.attacks.AttackStore#kinds")
+    void connectionProperties_cannotRedirectTheApplicationsStoreAuditLogOrConfigFile(String kind) throws Exception {
+        Setup s = setup(kind);
+        String role = "attack_app_" + Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE);
+        String db = role + "_db";
+        String password = "app-" + UUID.randomUUID();
+        POSTGRES.createRole(role, password, true);
+        POSTGRES.createDatabase(db);
+        s.admin().createSecret(CreateSecretRequest.of("app/db", SecretKind.DATABASE, SecretValue.ofFields(Map.of(
+                "username", role, "password", password, "host", POSTGRES.host(), "port", POSTGRES.port(), "dbname", db))));
+        Path appAudit = tmp.resolve("app-audit.log");
+        Path appConfig = Files.writeString(tmp.resolve("app.properties"), "secrets.cache.ttl=1h\n");
+        Path evilLog = tmp.resolve("evil-audit.log");
+        Path evilConfig = Files.writeString(tmp.resolve("evil.properties"), "secrets.cache.ttl=0s\n");
+        Map<String, String> own = Map.of("secrets.store", s.settings().getProperty("secrets.store"),
+                "secrets.key", s.settings().getProperty("secrets.key"), "secrets.audit.log", appAudit.toString(),
+                "secrets.config", appConfig.toString());
+        String principal = "attack-" + UUID.randomUUID(); // a secrets.* property of its own: no profile of an earlier test is reused
+
+        try (AttackStore store = s.store(); FakePostgres attacker = new FakePostgres()) {
+            Properties toTheirStore = attackersStore("app/db", attacker.port());
+            Properties toTheirLog = new Properties();
+            toTheirLog.setProperty("secrets.audit.log", evilLog.toString());
+            Properties toTheirConfig = new Properties();
+            toTheirConfig.setProperty("secrets.config", evilConfig.toString());
+
+            withApplicationConfiguration(own, () -> {
+                for (Properties attack : new Properties[] {toTheirStore, toTheirLog, toTheirConfig}) {
+                    Properties props = new Properties();
+                    props.putAll(attack);
+                    props.setProperty("user", "app/db");
+                    props.setProperty("secrets.principal", principal);
+                    String key = attack.containsKey("secrets.store") ? "secrets.store" : attack.stringPropertyNames().iterator().next();
+                    assertThatThrownBy(() -> DriverManager.getConnection("jdbc:secrets:postgresql", props).close())
+                            .isInstanceOf(SQLException.class)
+                            .hasMessageContaining("refused the connection property " + key)
+                            .hasMessageContaining("the application's own configuration sets another " + key)
+                            .hasMessageNotContaining(password)
+                            .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("28000"));
+                }
+                assertThat(attacker.connections()).as("connections to the attacker's database").isZero();
+                assertThat(evilLog).doesNotExist();
+
+                Properties legitimate = new Properties();
+                legitimate.setProperty("user", "app/db");
+                legitimate.setProperty("secrets.principal", principal);
+                try (Connection c = DriverManager.getConnection("jdbc:secrets:postgresql", legitimate);
+                        Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT current_user")) {
+                    rs.next();
+                    assertThat(rs.getString(1)).isEqualTo(role);
+                }
+                assertThat(Files.readString(appAudit)).contains("\"secret.read\"").contains("app/db").contains(principal);
+            });
+
+            Map<String, String> optedIn = new HashMap<>(own);
+            optedIn.put("secrets.jdbc.connection-overrides", "always");
+            withApplicationConfiguration(optedIn, () -> {
+                Properties props = new Properties();
+                props.putAll(toTheirStore);
+                props.setProperty("user", "app/db");
+                props.setProperty("secrets.principal", principal + "-opted-in");
+                props.setProperty("secrets.jdbc.max-retries", "0");
+                assertThatThrownBy(() -> DriverManager.getConnection("jdbc:secrets:postgresql", props).close())
+                        .isInstanceOf(SQLException.class); // their fake database refuses the login it asked for
+                assertThat(attacker.connections()).as("with the opt-in, the application goes to the attacker's database").isPositive();
+            });
         }
     }
 }

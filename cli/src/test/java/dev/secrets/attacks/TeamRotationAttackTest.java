@@ -11,6 +11,7 @@ import dev.secrets.SecretKind;
 import dev.secrets.SecretValue;
 import dev.secrets.SecretsClient;
 import dev.secrets.cli.H2Rotator;
+import dev.secrets.testing.FakePostgres;
 import dev.secrets.testing.PostgresServer;
 import java.net.InetAddress;
 import java.net.ServerSocket;

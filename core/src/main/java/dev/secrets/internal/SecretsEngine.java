@@ -64,6 +64,8 @@ public final class SecretsEngine implements RotationSupport, AutoCloseable {
     private final SecretLifecycle lifecycle;
     private final KeyOperations keys;
     private final MasterKeys masterKeys;
+    private final Map<String, ? extends KeyRoot> roots;
+    private final KeyringStore keyrings;
     /** How long a stale value may stand in while the store fails, unless configured. */
     private static final Duration DEFAULT_STALE_MAX_AGE = Duration.ofHours(24);
 
@@ -86,7 +88,8 @@ public final class SecretsEngine implements RotationSupport, AutoCloseable {
                 : config.duration(SecretsConfig.AUDIT_CACHED_READS_INTERVAL, CachedReadAudit.DEFAULT_INTERVAL));
         Map<String, ? extends KeyRoot> rootsCopy = Map.copyOf(roots);
         RecordLog log = new RecordLog(store, random);
-        KeyringStore keyrings = new KeyringStore(log, name -> Optional.ofNullable(rootsCopy.get(name)), random, clock);
+        this.roots = rootsCopy;
+        this.keyrings = new KeyringStore(log, name -> Optional.ofNullable(rootsCopy.get(name)), random, clock);
         StoreIdentity identity = new StoreIdentity(store, clock);
         this.repository = new SecretRepository(log, identity, keyrings, rootsCopy.keySet(), KeyPins.from(config), random, clock,
                 audit::preflight);
@@ -282,5 +285,7 @@ public final class SecretsEngine implements RotationSupport, AutoCloseable {
         cache.close();
         audit.close();
         store.close();
+        keyrings.close(); // zeroes cached key material
+        roots.values().forEach(KeyRoot::close); // the engine opened them (EngineAssembly): local roots zero themselves
     }
 }

@@ -1,5 +1,6 @@
 package dev.secrets.jdbc;
 
+import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariCredentialsProvider;
 import com.zaxxer.hikari.util.Credentials;
 import dev.secrets.DatabaseCredentials;
@@ -9,7 +10,10 @@ import dev.secrets.SecretsClient;
 import dev.secrets.SecretsConfig;
 import dev.secrets.SecretsException;
 import dev.secrets.StoreUnavailableException;
+import dev.secrets.jdbc.internal.HostPinning;
+import java.sql.SQLException;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 
 /**
  * Gives a HikariCP pool that uses the database's own URL ({@code jdbc:postgresql:…}) its user name
@@ -18,8 +22,18 @@ import java.util.Objects;
  * <pre>{@code
  * HikariConfig config = new HikariConfig();
  * config.setJdbcUrl("jdbc:postgresql://db:5432/app");
- * config.setCredentialsProvider(new SecretCredentialsProvider(client, "prod/app-db"));
+ * config.setCredentialsProvider(new SecretCredentialsProvider(client, "prod/app-db").forPool(config));
  * }</pre>
+ *
+ * <p><b>Credentials go only to the host the secret names.</b> When the secret holds a {@code host}
+ * (or {@code port}), the pool's JDBC URL must name that host and port, as for the
+ * {@code jdbc:secrets:} driver: a URL naming another (any host of a fail-over list), a URL whose host
+ * cannot be told, or a data source property that drivers read as a host ({@code PGHOST},
+ * {@code serverName}, …) makes {@link #getCredentials()} throw before the pool connects, so the
+ * password is never handed over. A provider that does not know its pool ({@link #forPool} not
+ * called, or a pool without {@code jdbcUrl}) therefore refuses a secret that names a host. Only the
+ * application's own configuration (system properties, environment, configuration file) may allow
+ * another host, with {@value HostPinning#ALLOW_OTHER_HOST}{@code =true}.
  *
  * <p>Each call reads the secret from the store, bypassing the client's cache, so that the pool's
  * next connection uses a rotated password at once; a pool opens connections rarely, so this costs
@@ -34,7 +48,8 @@ import java.util.Objects;
  *
  * <p>Requires HikariCP 7 or later on the class path (an optional dependency of this module).
  * {@link #getCredentials()} throws {@link SecretsException} (naming the secret, never the value)
- * when the secret cannot be read, or {@link dev.secrets.InvalidSecretException} when it lacks a field
+ * when the secret cannot be read or names another host than the pool's URL (its cause an
+ * {@link SQLException} with SQLState {@code 28000}), or {@link dev.secrets.InvalidSecretException} when it lacks a field
  * ({@link DatabaseCredentials#from}). Thread-safe.
  */
 public final class SecretCredentialsProvider implements HikariCredentialsProvider {
@@ -44,6 +59,8 @@ public final class SecretCredentialsProvider implements HikariCredentialsProvide
     private final SecretsClient client;
     private final String secretId;
     private final DatabaseCredentials.FieldNames fields;
+    private final HikariConfig pool;
+    private final BooleanSupplier allowOtherHost;
 
     /** Reads fields {@code username} and {@code password} of {@code secretId}. */
     public SecretCredentialsProvider(SecretsClient client, String secretId) {
@@ -52,9 +69,26 @@ public final class SecretCredentialsProvider implements HikariCredentialsProvide
 
     /** Reads the named fields of {@code secretId}. */
     public SecretCredentialsProvider(SecretsClient client, String secretId, String usernameField, String passwordField) {
+        this(client, secretId, new DatabaseCredentials.FieldNames(usernameField, passwordField), null,
+                () -> SecretsConfig.load().bool(HostPinning.ALLOW_OTHER_HOST, false));
+    }
+
+    private SecretCredentialsProvider(SecretsClient client, String secretId, DatabaseCredentials.FieldNames fields, HikariConfig pool,
+            BooleanSupplier allowOtherHost) {
         this.client = Objects.requireNonNull(client, "client");
         this.secretId = Objects.requireNonNull(secretId, "secretId");
-        this.fields = new DatabaseCredentials.FieldNames(usernameField, passwordField);
+        this.fields = fields;
+        this.pool = pool;
+        this.allowOtherHost = allowOtherHost;
+    }
+
+    /**
+     * This provider for {@code pool} (a {@link HikariConfig} or the {@code HikariDataSource} itself):
+     * each call checks the pool's JDBC URL and data source properties, as they are when the pool
+     * connects, against the secret's {@code host} and {@code port}.
+     */
+    public SecretCredentialsProvider forPool(HikariConfig pool) {
+        return new SecretCredentialsProvider(client, secretId, fields, Objects.requireNonNull(pool, "pool"), allowOtherHost);
     }
 
     /**
@@ -70,11 +104,8 @@ public final class SecretCredentialsProvider implements HikariCredentialsProvide
 
     // Package-private for tests: the chain given explicitly.
     SecretCredentialsProvider(SecretsConfig config) {
-        this(SecretsClient.fromConfig(config), config.require(SECRET_ID), DatabaseCredentials.FieldNames.from(config));
-    }
-
-    private SecretCredentialsProvider(SecretsClient client, String secretId, DatabaseCredentials.FieldNames fields) {
-        this(client, secretId, fields.username(), fields.password());
+        this(SecretsClient.fromConfig(config), config.require(SECRET_ID), DatabaseCredentials.FieldNames.from(config), null,
+                () -> config.bool(HostPinning.ALLOW_OTHER_HOST, false));
     }
 
     @Override
@@ -86,7 +117,25 @@ public final class SecretCredentialsProvider implements HikariCredentialsProvide
             v = client.getSecretValue(secretId);
         }
         DatabaseCredentials c = DatabaseCredentials.from(v, fields);
+        if ((c.host().isPresent() || c.port().isPresent()) && !allowOtherHost.getAsBoolean()) {
+            checkHost(c);
+        }
         return Credentials.of(c.username(), c.password());
+    }
+
+    private void checkHost(DatabaseCredentials c) {
+        String url = pool == null ? null : pool.getJdbcUrl();
+        if (url == null) {
+            throw new SecretsException("SecretCredentialsProvider refused before connecting: the secret '" + secretId + "' names "
+                    + c.address() + ", but " + (pool == null ? "this provider does not know its pool's JDBC URL (create it with "
+                    + "forPool(config))" : "the pool has no jdbcUrl") + "; credentials go only to the host and port the secret names "
+                    + "(or set " + HostPinning.ALLOW_OTHER_HOST + "=true in the application's configuration to allow another)");
+        }
+        try {
+            HostPinning.checkPoolUrl(url, pool.getDataSourceProperties(), c, secretId);
+        } catch (SQLException e) {
+            throw new SecretsException(e.getMessage(), e);
+        }
     }
 
     @Override

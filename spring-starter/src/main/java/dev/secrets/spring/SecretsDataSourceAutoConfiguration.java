@@ -56,8 +56,9 @@ public class SecretsDataSourceAutoConfiguration {
      * The HikariCP credentials-provider route: with {@code secrets.jdbc.secret-id} set, Boot's
      * DataSource (bean {@code dataSource}) on the database's own URL gets a
      * {@link SecretCredentialsProvider} over the application's {@link SecretsClient}, so each new
-     * physical connection uses the secret's current user name and password. A credentials provider
-     * the application set itself is kept.
+     * physical connection uses the secret's current user name and password, and only when the
+     * pool's URL names the secret's {@code host}/{@code port} (if it holds them). A credentials
+     * provider the application set itself is kept.
      */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "dev.secrets.jdbc.SecretCredentialsProvider")
@@ -74,7 +75,8 @@ public class SecretsDataSourceAutoConfiguration {
                         if (jdbc.getSecretId() != null && !jdbc.getSecretId().isBlank()) {
                             ds.setCredentialsProvider(new SecretCredentialsProvider(client.getObject(), jdbc.getSecretId(),
                                     jdbc.getUsernameField() == null ? DatabaseCredentials.USERNAME : jdbc.getUsernameField(),
-                                    jdbc.getPasswordField() == null ? DatabaseCredentials.PASSWORD : jdbc.getPasswordField()));
+                                    jdbc.getPasswordField() == null ? DatabaseCredentials.PASSWORD : jdbc.getPasswordField())
+                                    .forPool(ds));
                         }
                     }
                     return bean;

@@ -1,6 +1,7 @@
 package dev.secrets.internal.crypto;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
@@ -34,7 +35,12 @@ public final class Keyring {
         public Version(int number, Instant created, byte[] material) {
             this.number = number;
             this.created = created;
-            this.wrapKey = new SecretKeySpec(Hmac.derive(material, "secrets/wrap/v1"), "AES");
+            byte[] wrap = Hmac.derive(material, "secrets/wrap/v1");
+            try {
+                this.wrapKey = new SecretKeySpec(wrap, "AES"); // copies
+            } finally {
+                Arrays.fill(wrap, (byte) 0);
+            }
             this.macKey = Hmac.derive(material, "secrets/mac/v1");
             this.retired = null;
         }
@@ -70,6 +76,11 @@ public final class Keyring {
             return macKey;
         }
 
+        /** Overwrites the MAC key held here (the wrap key is a {@code SecretKeySpec}: JDK 17 cannot destroy it). */
+        void destroy() {
+            Arrays.fill(macKey, (byte) 0);
+        }
+
         @Override
         public String toString() {
             return "KeyVersion[" + number + "]";
@@ -96,6 +107,11 @@ public final class Keyring {
 
     public Map<Integer, Version> versions() {
         return versions;
+    }
+
+    /** Overwrites the MAC keys of every version; the keyring must not be used afterwards. */
+    public void destroy() {
+        versions.values().forEach(Version::destroy);
     }
 
     @Override

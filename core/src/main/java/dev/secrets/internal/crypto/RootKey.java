@@ -21,11 +21,13 @@ import javax.crypto.spec.SecretKeySpec;
  * </ul>
  * These roots are held in the process's memory; the keyring is encrypted directly under them
  * (keyring format 1). {@link #toString()} shows the URI (a location), never key material.
+ * {@link #close()} (with the client) overwrites the root or passphrase held here.
  */
 public final class RootKey implements KeyRoot {
     private final String uri;
     private final byte[] raw;          // env:, file:, or explicit bytes
     private final char[] passphrase;   // passphrase-env:
+    private volatile boolean closed;
 
     private RootKey(String uri, byte[] raw, char[] passphrase) {
         this.uri = uri;
@@ -143,6 +145,7 @@ public final class RootKey implements KeyRoot {
     }
 
     private byte[] rawOnly() {
+        checkOpen();
         if (raw == null) {
             throw new IllegalStateException("a passphrase root encrypts its keyring directly");
         }
@@ -162,6 +165,7 @@ public final class RootKey implements KeyRoot {
 
     /** The 32-byte root: the key itself, or the passphrase stretched with {@code params}. */
     public byte[] material(Argon2.Params params) {
+        checkOpen();
         if (passphrase != null) {
             if (params == null) {
                 throw new IllegalStateException("a passphrase root needs Argon2id parameters");
@@ -173,6 +177,24 @@ public final class RootKey implements KeyRoot {
 
     public String uri() {
         return uri;
+    }
+
+    /** Overwrites the root (or the passphrase) held here; the root refuses every use afterwards. */
+    @Override
+    public void close() {
+        closed = true;
+        if (raw != null) {
+            Arrays.fill(raw, (byte) 0);
+        }
+        if (passphrase != null) {
+            Arrays.fill(passphrase, '\0');
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("master key root " + uri + " was closed with its client");
+        }
     }
 
     @Override

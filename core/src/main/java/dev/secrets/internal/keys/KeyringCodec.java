@@ -64,6 +64,18 @@ final class KeyringCodec {
         Argon2.Params kdf;
         String rootScheme;
         final TreeMap<Integer, Entry> versions = new TreeMap<>();
+
+        /** Overwrites every version's material and MAC key held here (a {@link Keyring} built from them holds its own). */
+        void destroy() {
+            versions.values().forEach(e -> {
+                if (e.material() != null) {
+                    Arrays.fill(e.material(), (byte) 0);
+                }
+                if (e.macKey() != null) {
+                    Arrays.fill(e.macKey(), (byte) 0);
+                }
+            });
+        }
     }
 
     static Map<String, String> context(String storeId, String keyName) {
@@ -83,6 +95,11 @@ final class KeyringCodec {
         }
     }
 
+    /**
+     * The stored form of {@code d} under {@code root}. {@code material} gives a local root's 32 bytes
+     * as a new array, which this method zeroes after use (so does {@link #decode}); every key derived
+     * or unwrapped here is zeroed too.
+     */
     static byte[] encode(String storeId, String keyName, KeyRoot root, Data d, SecureRandom random,
                          BiFunction<RootKey, Argon2.Params, byte[]> material) {
         byte[] nonce = Aead.nonce(random);
@@ -90,11 +107,15 @@ final class KeyringCodec {
         byte[] key;
         if (root instanceof RootKey local) {
             byte[] rootBytes = material.apply(local, d.kdf);
-            key = wrapKey(LOCAL_HKDF, rootBytes, storeId, keyName);
+            try {
+                key = wrapKey(LOCAL_HKDF, rootBytes, storeId, keyName);
+                header.put("check", check(LOCAL_HKDF, rootBytes, storeId, keyName));
+            } finally {
+                Arrays.fill(rootBytes, (byte) 0);
+            }
             header.put("format", LOCAL_HKDF);
             header.put("name", keyName);
             header.put("root", local.scheme());
-            header.put("check", check(LOCAL_HKDF, rootBytes, storeId, keyName));
             header.put("nonce", nonce);
             if (d.kdf != null) {
                 ObjectNode k = header.putObject("kdf");
@@ -133,7 +154,6 @@ final class KeyringCodec {
             byte[] plain = Json.MAPPER.writeValueAsBytes(body);
             byte[] ct = Aead.encrypt(new SecretKeySpec(key, "AES"), nonce, plain, aad(headerBytes, storeId));
             Arrays.fill(plain, (byte) 0);
-            Arrays.fill(key, (byte) 0); // a subkey or a fresh keyring key, never the (cached) root itself
             byte[] out = new byte[headerBytes.length + 1 + ct.length];
             System.arraycopy(headerBytes, 0, out, 0, headerBytes.length);
             out[headerBytes.length] = '\n';
@@ -142,9 +162,7 @@ final class KeyringCodec {
         } catch (IOException e) {
             throw new SecretsException("could not encode keyring of master key '" + keyName + "'", e);
         } finally {
-            if (!(root instanceof RootKey r && r.isPassphrase())) {
-                Arrays.fill(key, (byte) 0); // a passphrase's derived root is cached by the caller
-            }
+            Arrays.fill(key, (byte) 0); // an HKDF subkey or a fresh keyring key
         }
     }
 
@@ -176,11 +194,15 @@ final class KeyringCodec {
                             + ", but this client gives " + root.describe());
                 }
                 byte[] rootBytes = material.apply(local, d.kdf);
-                if (!MessageDigest.isEqual(check(format, rootBytes, storeId, keyName), header.get("check").binaryValue())) {
-                    throw new WrongMasterKeyException("wrong master key '" + keyName + "': " + root.describe()
-                            + " is not the key this store's master key '" + keyName + "' was created with");
+                try {
+                    if (!MessageDigest.isEqual(check(format, rootBytes, storeId, keyName), header.get("check").binaryValue())) {
+                        throw new WrongMasterKeyException("wrong master key '" + keyName + "': " + root.describe()
+                                + " is not the key this store's master key '" + keyName + "' was created with");
+                    }
+                    key = wrapKey(format, rootBytes, storeId, keyName);
+                } finally {
+                    Arrays.fill(rootBytes, (byte) 0);
                 }
-                key = wrapKey(format, rootBytes, storeId, keyName);
             } else if (format == 2) {
                 if (!root.scheme().equals(d.rootScheme)) {
                     throw new WrongMasterKeyException("wrong master key '" + keyName + "': this store's master key '" + keyName
@@ -202,10 +224,14 @@ final class KeyringCodec {
             } catch (Aead.DecryptionFailedException e) {
                 throw new IOException("keyring failed authentication");
             } finally {
-                Arrays.fill(key, (byte) 0); // never the root itself: wrapKey copies it for format 1
+                Arrays.fill(key, (byte) 0); // a subkey, a copy of the root (format 1) or the root's unwrapped key (format 2)
             }
-            JsonNode body = Json.MAPPER.readTree(plain);
-            Arrays.fill(plain, (byte) 0);
+            JsonNode body;
+            try {
+                body = Json.MAPPER.readTree(plain);
+            } finally {
+                Arrays.fill(plain, (byte) 0);
+            }
             d.primary = body.get("primary").asInt();
             for (JsonNode v : body.get("versions")) {
                 int n = v.get("version").asInt();

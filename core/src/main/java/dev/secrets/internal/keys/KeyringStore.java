@@ -15,6 +15,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,7 +105,13 @@ public final class KeyringStore {
             random.nextBytes(m);
             d.versions.put(next, new KeyringCodec.Entry(next, clock.instant(), m, null, null));
             d.primary = next;
-            if (log.append(logName(keyName), current.orElse(null), encode(storeId, keyName, root, d))) {
+            byte[] encoded;
+            try {
+                encoded = encode(storeId, keyName, root, d);
+            } finally {
+                d.destroy();
+            }
+            if (log.append(logName(keyName), current.orElse(null), encoded)) {
                 cache.remove(keyName);
                 return load(storeId, keyName, false);
             }
@@ -133,11 +140,15 @@ public final class KeyringStore {
             } catch (WrongMasterKeyException notYet) {
                 d = decode(storeId, keyName, root(keyName), current);
             }
-            if (!done) {
-                d.kdf = isPassphrase(to) ? newKdf() : null;
-                if (!log.append(logName(keyName), current, encode(storeId, keyName, to, d))) {
-                    continue;
+            try {
+                if (!done) {
+                    d.kdf = isPassphrase(to) ? newKdf() : null;
+                    if (!log.append(logName(keyName), current, encode(storeId, keyName, to, d))) {
+                        continue;
+                    }
                 }
+            } finally {
+                d.destroy();
             }
             replaced.put(keyName, to);
             cache.remove(keyName);
@@ -170,10 +181,17 @@ public final class KeyringStore {
                 throw new SecretsException("version " + version + " is the primary version of master key '" + keyName
                         + "'; rotate the key (secrets keys rotate) and re-wrap (secrets rewrap) before retiring it");
             }
-            if (e.retired() == null) {
-                d.versions.put(version, e.retire(clock.instant()));
-                if (!log.append(logName(keyName), current, encode(storeId, keyName, root, d))) {
-                    continue;
+            try {
+                if (e.retired() == null) {
+                    d.versions.put(version, e.retire(clock.instant()));
+                    if (!log.append(logName(keyName), current, encode(storeId, keyName, root, d))) {
+                        continue;
+                    }
+                }
+            } finally {
+                d.destroy();
+                if (e.material() != null) {
+                    Arrays.fill(e.material(), (byte) 0); // the retired entry replaced it in d
                 }
             }
             cache.remove(keyName);
@@ -187,6 +205,7 @@ public final class KeyringStore {
         RecordLog.Entry current = read(keyName).orElseThrow(() -> new SecretsException("master key '" + keyName
                 + "' has no keyring in this store"));
         KeyringCodec.Data d = decode(storeId, keyName, root(keyName), current);
+        d.destroy(); // only numbers, dates and states are described
         List<MasterKeyDescription.Version> vs = new ArrayList<>();
         d.versions.values().forEach(e -> vs.add(new MasterKeyDescription.Version(e.number(), e.created(),
                 e.retired() != null ? MasterKeyDescription.State.RETIRED
@@ -207,7 +226,11 @@ public final class KeyringStore {
             if (current.isPresent()) {
                 KeyringCodec.Data d = decode(storeId, keyName, root, current.get());
                 Map<Integer, Keyring.Version> versions = new HashMap<>();
-                d.versions.forEach((n, e) -> versions.put(n, e.toVersion()));
+                try {
+                    d.versions.forEach((n, e) -> versions.put(n, e.toVersion()));
+                } finally {
+                    d.destroy();
+                }
                 Keyring k = new Keyring(keyName, current.get().generation(), d.primary, versions);
                 log.confirm(logName(keyName), current.get().generation()); // authenticated: never accept an older keyring
                 cache.put(keyName, k);
@@ -262,7 +285,21 @@ public final class KeyringStore {
         }
         String cacheKey = root.uri() + "/" + Base64.getEncoder().encodeToString(kdf.salt()) + "/" + kdf.memoryKiB() + "/"
                 + kdf.iterations() + "/" + kdf.parallelism();
-        return derivedRoots.computeIfAbsent(cacheKey, k -> root.material(kdf));
+        // A copy: the codec zeroes what it is given; the cached Argon2id result lives until close().
+        return derivedRoots.computeIfAbsent(cacheKey, k -> root.material(kdf)).clone();
+    }
+
+    /**
+     * Overwrites what this store holds of key material: the cached Argon2id-derived roots, and the MAC
+     * keys of the cached keyrings (their AES wrap keys are {@code SecretKeySpec}s, which JDK 17 cannot
+     * destroy), and closes the roots {@link #rekey} moved keys to. The store must not be used afterwards.
+     */
+    public void close() {
+        replaced.values().forEach(KeyRoot::close);
+        derivedRoots.values().forEach(b -> Arrays.fill(b, (byte) 0));
+        derivedRoots.clear();
+        cache.values().forEach(Keyring::destroy);
+        cache.clear();
     }
 
     private byte[] encode(String storeId, String keyName, KeyRoot root, KeyringCodec.Data d) {

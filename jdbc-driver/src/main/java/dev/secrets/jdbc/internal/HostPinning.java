@@ -16,11 +16,12 @@ import java.util.Set;
  * …) — is refused before any connection is attempted, unless the application opted in with
  * {@value #ALLOW_OTHER_HOST}{@code =true} in its own configuration (system properties, environment,
  * configuration file; not in connection properties, which travel with the URL). Without a
- * {@code host} in the secret the URL's host is used as written.
+ * {@code host} in the secret the URL's host is used as written. Used by the driver and by the
+ * HikariCP {@code SecretCredentialsProvider} (on the pool's own URL and data source properties).
  */
-final class HostPinning {
+public final class HostPinning {
     /** The opt-in: credentials may go to a host or port the secret does not name. */
-    static final String ALLOW_OTHER_HOST = "secrets.jdbc.allow-other-host";
+    public static final String ALLOW_OTHER_HOST = "secrets.jdbc.allow-other-host";
 
     /** Parameters and properties that some drivers read as the host or port, overriding the URL's. */
     private static final Set<String> HOST_KEYS = Set.of("pghost", "pgport", "host", "port", "servername", "portnumber",
@@ -38,10 +39,32 @@ final class HostPinning {
     }
 
     /**
+     * Checks a {@code jdbc:secrets:} URL's real URL and the properties the real driver gets.
+     *
      * @throws SQLException (SQLState 28000) when the URL would send the secret's credentials elsewhere
      */
     static void check(String realUrl, Properties pass, DatabaseCredentials creds, String secretId, String subprotocol)
             throws SQLException {
+        check(realUrl, pass, creds, secretId, subprotocol, "jdbc:secrets:", "write jdbc:secrets:" + subprotocol
+                + " to take them from the secret, or ");
+    }
+
+    /**
+     * Checks a pool's plain JDBC URL ({@code jdbc:postgresql://…}) and its data source properties.
+     *
+     * @throws SQLException (SQLState 28000) when the URL would send the secret's credentials elsewhere
+     */
+    public static void checkPoolUrl(String jdbcUrl, Properties dataSourceProperties, DatabaseCredentials creds, String secretId)
+            throws SQLException {
+        int colon = jdbcUrl.indexOf(':', 5);
+        String subprotocol = jdbcUrl.regionMatches(true, 0, "jdbc:", 0, 5) && colon > 5
+                ? jdbcUrl.substring(5, colon).toLowerCase(Locale.ROOT) : "";
+        check(jdbcUrl, dataSourceProperties, creds, secretId, subprotocol, "SecretCredentialsProvider",
+                "point the pool's JDBC URL at that host, or ");
+    }
+
+    private static void check(String realUrl, Properties pass, DatabaseCredentials creds, String secretId, String subprotocol,
+            String who, String hint) throws SQLException {
         int defaultPort = DEFAULT_PORTS.getOrDefault(subprotocol, 0);
         if (creds.host().isEmpty() && creds.port().isEmpty()) {
             return;
@@ -49,36 +72,36 @@ final class HostPinning {
         String where = "the secret '" + secretId + "' names " + creds.address();
         for (String name : pass.stringPropertyNames()) {
             if (HOST_KEYS.contains(name.toLowerCase(Locale.ROOT))) {
-                throw refused("connection property '" + name + "' could move the connection to another host; " + where);
+                throw refused(who, hint, "connection property '" + name + "' could move the connection to another host; " + where);
             }
         }
         for (String name : parameterNames(realUrl)) {
             if (HOST_KEYS.contains(name.toLowerCase(Locale.ROOT))) {
-                throw refused("URL parameter '" + name + "' could move the connection to another host; " + where);
+                throw refused(who, hint, "URL parameter '" + name + "' could move the connection to another host; " + where);
             }
         }
         List<Endpoint> endpoints = endpoints(realUrl);
         if (endpoints == null) {
-            throw refused("the host of " + Masking.url(realUrl) + " cannot be told apart; " + where);
+            throw refused(who, hint, "the host of " + Masking.url(realUrl) + " cannot be told apart; " + where);
         }
         for (Endpoint e : endpoints) {
             if (creds.host().isPresent() && !sameHost(e.host(), creds.host().get())) {
-                throw refused(Masking.url(realUrl) + " names host " + e.host() + ", but " + where);
+                throw refused(who, hint, Masking.url(realUrl) + " names host " + e.host() + ", but " + where);
             }
             if (creds.port().isPresent()) {
                 String port = e.port() != null ? e.port() : defaultPort > 0 ? Integer.toString(defaultPort) : null;
                 if (!creds.port().get().equals(port)) {
-                    throw refused(Masking.url(realUrl) + " names port " + (e.port() != null ? e.port() : "(the driver's default)")
+                    throw refused(who, hint, Masking.url(realUrl) + " names port " + (e.port() != null ? e.port() : "(the driver's default)")
                             + ", but " + where);
                 }
             }
         }
     }
 
-    private static SQLException refused(String why) {
-        return new SQLException("jdbc:secrets: refused before connecting: " + why + "; credentials go only to the host and port the "
-                + "secret names (write jdbc:secrets:SUBPROTOCOL to take them from the secret, or set " + ALLOW_OTHER_HOST
-                + "=true in the application's configuration to allow another)", "28000");
+    private static SQLException refused(String who, String hint, String why) {
+        return new SQLException(who + " refused before connecting: " + why + "; credentials go only to the host and port the "
+                + "secret names (" + hint + "set " + ALLOW_OTHER_HOST + "=true in the application's configuration to allow another)",
+                "28000");
     }
 
     private static boolean sameHost(String a, String b) {

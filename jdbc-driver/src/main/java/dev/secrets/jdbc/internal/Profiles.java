@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
 
 /**
  * {@link Profile}s by their explicit {@code secrets.*} connection properties, and clients by the
@@ -27,6 +28,17 @@ public final class Profiles {
 
     private final ConcurrentMap<Map<String, String>, Profile> profiles = new ConcurrentHashMap<>();
     private final ConcurrentMap<Map<String, String>, SecretsClient> clients = new ConcurrentHashMap<>();
+    private final Supplier<SecretsConfig> application;
+
+    /** Profiles whose application configuration is the process's: system properties, environment, files. */
+    public Profiles() {
+        this(() -> SecretsConfig.load(Map.of()));
+    }
+
+    /** @param application the application's own configuration chain (without connection properties), read per new profile */
+    Profiles(Supplier<SecretsConfig> application) {
+        this.application = application;
+    }
 
     /**
      * Splits connection properties in one pass: returns the {@code secrets.*} entries, as text; puts
@@ -48,22 +60,31 @@ public final class Profiles {
     /**
      * The profile for these explicit settings.
      *
-     * @throws SQLException (SQLState 08001) when the configuration is incomplete or wrong, or the store cannot be opened
+     * @throws SQLException (SQLState 28000) when they set {@code secrets.store}, {@code secrets.config} or
+     *     {@code secrets.audit.log} against the application's configuration ({@link ConnectionOverrides});
+     *     (SQLState 08001) when the configuration is incomplete or wrong, or the store cannot be opened
      */
     public Profile forSettings(Map<String, String> settings) throws SQLException {
         Profile p = profiles.get(settings);
         if (p != null) {
             return p;
         }
+        SecretsConfig app;
         try {
-            return profiles.computeIfAbsent(Map.copyOf(settings), this::build);
+            app = application.get();
+        } catch (SecretsException e) {
+            throw new SQLException("jdbc:secrets: could not read the application's configuration: " + e.getMessage(), "08001", e);
+        }
+        ConnectionOverrides.check(settings, app);
+        try {
+            return profiles.computeIfAbsent(Map.copyOf(settings), s -> build(s, app));
         } catch (SecretsException e) {
             throw new SQLException("jdbc:secrets: could not set up the secrets client: " + e.getMessage(), "08001", e);
         }
     }
 
-    private Profile build(Map<String, String> settings) {
-        SecretsConfig config = SecretsConfig.load(settings);
+    private Profile build(Map<String, String> settings, SecretsConfig app) {
+        SecretsConfig config = app.with(settings);
         String store = config.get(SecretsConfig.STORE).orElse(null);
         Map<String, String> storeSettings = new TreeMap<>(settings);
         storeSettings.keySet().removeIf(k -> k.startsWith(JdbcSettings.PREFIX));
@@ -74,7 +95,7 @@ public final class Profiles {
             throw new ConfigurationException(JdbcSettings.RETRY_BUDGET + " must not be negative");
         }
         // Only the application's own configuration may allow another host: connection properties travel with the URL.
-        boolean allowOtherHost = SecretsConfig.load(Map.of()).bool(HostPinning.ALLOW_OTHER_HOST, false);
+        boolean allowOtherHost = app.bool(HostPinning.ALLOW_OTHER_HOST, false);
         return new Profile(client, store, DatabaseCredentials.FieldNames.from(config), retries, budget, allowOtherHost);
     }
 }

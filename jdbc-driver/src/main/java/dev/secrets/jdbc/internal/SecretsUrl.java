@@ -23,6 +23,8 @@ public record SecretsUrl(String subprotocol, String realUrl, boolean endpointFor
     private static final Pattern ENDPOINT_FORM = Pattern.compile("([A-Za-z][A-Za-z0-9_-]*)(?:\\?(.*))?", Pattern.DOTALL);
     private static final Pattern SUBPROTOCOL = Pattern.compile("([A-Za-z][A-Za-z0-9_-]*):.*", Pattern.DOTALL);
     private static final Pattern SECRET_ID_PARAMETER = Pattern.compile("([?&;])secretId=([^&;]*)");
+    /** A {@code secrets.*} URL parameter: never read (the URL is the string most often in other hands), so refused. */
+    private static final Pattern SETTINGS_PARAMETER = Pattern.compile("[?&;](secrets\\.[^=&;]*)", Pattern.CASE_INSENSITIVE);
 
     /** Whether {@code url} is a {@code jdbc:secrets:} URL ({@link JdbcSettings#isSecretsUrl}). */
     public static boolean accepts(String url) {
@@ -32,10 +34,16 @@ public record SecretsUrl(String subprotocol, String realUrl, boolean endpointFor
     /**
      * Parses a URL that {@link #accepts} said yes to.
      *
-     * @throws SQLException when nothing usable follows {@code jdbc:secrets:}
+     * @throws SQLException when nothing usable follows {@code jdbc:secrets:}, or (SQLState 28000) when a URL
+     *     parameter names a {@code secrets.*} setting: those come from connection properties or the application's configuration
      */
     public static SecretsUrl parse(String url) throws SQLException {
         String rest = url.substring(PREFIX.length());
+        Matcher settings = SETTINGS_PARAMETER.matcher(rest);
+        if (settings.find()) {
+            throw new SQLException("jdbc:secrets: URL parameter '" + settings.group(1) + "' is refused: secrets.* settings are read from "
+                    + "connection properties or the application's configuration, never from the URL", "28000");
+        }
         String secretId = null;
         Matcher p = SECRET_ID_PARAMETER.matcher(rest);
         if (p.find()) {

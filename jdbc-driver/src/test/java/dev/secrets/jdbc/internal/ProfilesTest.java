@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.secrets.JdbcSettings;
+import dev.secrets.SecretsConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -79,5 +80,65 @@ class ProfilesTest {
 
         assertThat(Profiles.split(info, pass, java.util.Set.of("user", "password"))).containsExactly(Map.entry("secrets.store", "file:/x"));
         assertThat(pass).containsExactly(Map.entry("sslmode", "disable"));
+    }
+
+    /** Profiles whose application configuration (system properties, environment, files) is exactly {@code own}. */
+    private static Profiles withApplication(Map<String, String> own) {
+        return new Profiles(() -> SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false)
+                .setAll(own).build());
+    }
+
+    @Test
+    void connectionProperties_fillInTheStore_whenTheApplicationSetsNone() throws Exception {
+        Map<String, String> settings = store("a");
+
+        assertThat(withApplication(Map.of()).forSettings(settings).store()).isEqualTo(settings.get("secrets.store"));
+        assertThat(withApplication(Map.of("secrets.store", settings.get("secrets.store"))).forSettings(settings).store())
+                .as("the same value as the application's").isEqualTo(settings.get("secrets.store"));
+    }
+
+    @Test
+    void connectionProperties_neverRedirectTheApplicationsStoreConfigOrAuditLog() throws Exception {
+        Map<String, String> app = store("app");
+        app.put("secrets.audit.log", dir.resolve("app-audit.log").toString());
+        Path appConfig = Files.writeString(dir.resolve("app.properties"), "secrets.cache.ttl=1m\n");
+        app.put("secrets.config", appConfig.toString());
+        Profiles profiles = withApplication(app);
+
+        Map<String, String> otherStore = store("attacker");
+        Map<String, String> otherLog = new HashMap<>(Map.of("secrets.audit.log", dir.resolve("evil.log").toString()));
+        Map<String, String> otherConfig = new HashMap<>(Map.of("secrets.config", Files.writeString(dir.resolve("evil.properties"), "").toString()));
+        for (Map<String, String> attack : java.util.List.of(otherStore, otherLog, otherConfig)) {
+            String key = attack.keySet().stream().filter(k -> !k.equals("secrets.key")).findFirst().orElseThrow();
+            assertThatThrownBy(() -> profiles.forSettings(attack))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("refused the connection property " + key)
+                    .hasMessageContaining("secrets.jdbc.connection-overrides=always")
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("28000"));
+        }
+        assertThat(dir.resolve("evil.log")).doesNotExist();
+    }
+
+    @Test
+    void never_refusesEvenAFillIn_andAlways_allowsARedirect() throws Exception {
+        Map<String, String> settings = store("a");
+        assertThatThrownBy(() -> withApplication(Map.of("secrets.jdbc.connection-overrides", "never")).forSettings(settings))
+                .hasMessageContaining("secrets.jdbc.connection-overrides=never");
+
+        Map<String, String> app = store("app");
+        app.put("secrets.jdbc.connection-overrides", "always");
+        assertThat(withApplication(app).forSettings(settings).store()).isEqualTo(settings.get("secrets.store"));
+
+        assertThatThrownBy(() -> withApplication(Map.of("secrets.jdbc.connection-overrides", "sometimes")).forSettings(settings))
+                .hasMessageContaining("write if-unset, never or always");
+    }
+
+    @Test
+    void overridesSetting_inAConnectionProperty_isNotTheApplications() throws Exception {
+        Map<String, String> app = store("app");
+        Map<String, String> attack = store("attacker");
+        attack.put("secrets.jdbc.connection-overrides", "always");
+
+        assertThatThrownBy(() -> withApplication(app).forSettings(attack)).hasMessageContaining("refused the connection property secrets.store");
     }
 }

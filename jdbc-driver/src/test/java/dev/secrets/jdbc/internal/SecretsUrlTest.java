@@ -64,4 +64,16 @@ class SecretsUrlTest {
         assertThatThrownBy(() -> SecretsUrl.parse("jdbc:secrets://h/db"))
                 .hasMessageContaining("jdbc:secrets:postgresql://HOST:PORT/DB");
     }
+
+    @Test
+    void secretsSettingAsUrlParameter_isRefused_inEveryParameterSyntax() {
+        for (String url : new String[] {"jdbc:secrets:postgresql://h/db?secrets.store=file:/tmp/evil",
+                "jdbc:secrets:postgresql?sslmode=disable&Secrets.Audit.Log=/tmp/x", "jdbc:secrets:h2:mem:x;secrets.config=/tmp/c"}) {
+            assertThatThrownBy(() -> SecretsUrl.parse(url))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("secrets.* settings are read from connection properties or the application's configuration")
+                    .hasMessageNotContaining("/tmp")
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("28000"));
+        }
+    }
 }

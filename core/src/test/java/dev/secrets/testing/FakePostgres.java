@@ -1,4 +1,4 @@
-package dev.secrets.attacks;
+package dev.secrets.testing;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * client for its password in cleartext (as a real server may, and pgJDBC complies), records it,
  * and refuses the login. Shows whether a credential would reach a host the attacker chose.
  */
-final class FakePostgres implements AutoCloseable {
+public final class FakePostgres implements AutoCloseable {
     private static final int SSL_REQUEST = 80877103;
     private static final int GSS_REQUEST = 80877104;
 
@@ -25,24 +25,24 @@ final class FakePostgres implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final List<String> passwords = new CopyOnWriteArrayList<>();
 
-    FakePostgres() throws IOException {
+    public FakePostgres() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         acceptor = new Thread(this::acceptLoop, "fake-postgres");
         acceptor.setDaemon(true);
         acceptor.start();
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
     /** Connections accepted so far. */
-    int connections() {
+    public int connections() {
         return connections.get();
     }
 
     /** Passwords clients sent. */
-    List<String> passwords() {
+    public List<String> passwords() {
         return List.copyOf(passwords);
     }
 
