@@ -37,7 +37,7 @@ final class MixedLoad {
     record Ack(String name, String versionId, String value) {
     }
 
-    /** A request that failed: nanoseconds after the start, the action, AWS's error type (or the client's exception), HTTP status (0: none). */
+    /** A request that failed: when its answer came (nanoseconds after the start), the action, AWS's error type (or the client's exception), HTTP status (0: none). */
     record Failure(long atNanos, String action, String type, int status) {
     }
 
@@ -108,10 +108,15 @@ final class MixedLoad {
     /** Runs the mix for {@code duration} from {@code threads} threads; {@code clients} gives thread i its client. */
     static Result run(int threads, IntFunction<SecretsManagerClient> clients, int hot, int cold, Duration duration, long seed)
             throws Exception {
+        return run(threads, clients, hot, cold, duration, seed, System.nanoTime());
+    }
+
+    /** As {@link #run(int, IntFunction, int, int, Duration, long)}, timed from {@code start} ({@link System#nanoTime()}). */
+    static Result run(int threads, IntFunction<SecretsManagerClient> clients, int hot, int cold, Duration duration, long seed,
+                      long start) throws Exception {
         ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Failure> failures = new ConcurrentLinkedQueue<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
-        long start = System.nanoTime();
         long end = start + duration.toNanos();
         List<Future<long[][]>> done = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
@@ -136,13 +141,13 @@ final class MixedLoad {
                         } else {
                             GetSecretValueResponse r = sm.getSecretValue(b -> b.secretId(name));
                             if (!name.equals(r.name()) || r.secretString() == null || !r.secretString().startsWith("{\"password\":")) {
-                                failures.add(new Failure(t0 - start, action, "wrong answer for " + name, 200));
+                                failures.add(new Failure(System.nanoTime() - start, action, "wrong answer for " + name, 200));
                             }
                         }
                     } catch (SecretsManagerException e) {
-                        failures.add(new Failure(t0 - start, action, e.awsErrorDetails().errorCode(), e.statusCode()));
+                        failures.add(new Failure(System.nanoTime() - start, action, e.awsErrorDetails().errorCode(), e.statusCode()));
                     } catch (SdkException e) {
-                        failures.add(new Failure(t0 - start, action, e.getClass().getSimpleName(), 0));
+                        failures.add(new Failure(System.nanoTime() - start, action, e.getClass().getSimpleName(), 0));
                     }
                     long took = System.nanoTime() - t0;
                     if (n == lat.length) {
