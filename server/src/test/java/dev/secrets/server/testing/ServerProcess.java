@@ -37,7 +37,10 @@ public final class ServerProcess implements AutoCloseable {
         this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         this.in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         String line = out.readLine();
-        if (line == null || !line.startsWith("listening ")) {
+        while (line != null && !line.startsWith("listening ")) {
+            line = out.readLine(); // anything a library printed first
+        }
+        if (line == null) {
             process.destroyForcibly();
             throw new IllegalStateException("the server process did not start (first line: " + line + "); see its log");
         }
@@ -97,6 +100,9 @@ public final class ServerProcess implements AutoCloseable {
             in.write(command + "\n");
             in.flush();
             String line = out.readLine();
+            while (line != null && !line.startsWith(command + " ")) {
+                line = out.readLine(); // anything a library printed meanwhile
+            }
             if (line == null) {
                 throw new IllegalStateException("the server process ended");
             }
