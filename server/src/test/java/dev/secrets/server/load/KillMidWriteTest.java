@@ -108,10 +108,14 @@ class KillMidWriteTest {
         }
         try (SecretsClient library = SecretsClient.builder().config(ServerFixture.isolated()).store(store)
                 .masterKey("default", ServerFixture.masterKey()).build()) {
+            List<String> wrong = new ArrayList<>();
             for (MixedLoad.Ack a : acks) {
                 SecretVersion v = library.getSecretValue(GetSecretValueRequest.of(a.name()).withVersionId(a.versionId()));
-                assertThat(v.value().text()).isEqualTo(a.value());
+                if (!v.value().text().equals(a.value()) || !v.versionId().equals(a.versionId())) {
+                    wrong.add(a + " read as " + v.versionId() + " " + v.labels() + " " + v.value().text());
+                }
             }
+            assertThat(wrong).as("acknowledged writes the library reads otherwise").isEmpty();
         }
     }
 }
