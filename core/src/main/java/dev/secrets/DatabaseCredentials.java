@@ -81,12 +81,7 @@ public final class DatabaseCredentials {
      *     password field
      */
     public static DatabaseCredentials from(SecretVersion version, FieldNames names) {
-        SecretValue value = version.value();
-        if (value.type() != ValueType.KEY_VALUE) {
-            throw new InvalidSecretException("secret '" + version.secretId() + "' (version " + version.versionId() + ") holds "
-                    + value.type().name().toLowerCase(java.util.Locale.ROOT) + ", not the key/value fields of database credentials");
-        }
-        Map<String, String> f = value.fields();
+        Map<String, String> f = fieldsOf(version);
         String user = f.get(names.username());
         String password = f.get(names.password());
         if (user == null || password == null) {
@@ -100,6 +95,28 @@ public final class DatabaseCredentials {
             throw new InvalidSecretException("secret '" + version.secretId() + "' (version " + version.versionId() + "): " + problem);
         }
         return new DatabaseCredentials(user, password, version.versionId(), f.get(ENGINE), f.get(HOST), f.get(PORT), f.get(DBNAME));
+    }
+
+    /**
+     * The fields of a key/value value, or of a text value that is a one-level JSON object: AWS
+     * Secrets Manager keeps database credentials as such a {@code SecretString}, and a secret
+     * written that way (through {@code secrets serve}, or imported) is read as what it is.
+     */
+    private static Map<String, String> fieldsOf(SecretVersion version) {
+        SecretValue value = version.value();
+        if (value.type() == ValueType.KEY_VALUE) {
+            return value.fields();
+        }
+        if (value.type() == ValueType.TEXT) {
+            try {
+                return SecretValue.ofJson(value.text()).fields();
+            } catch (InvalidSecretException notAJsonObject) {
+                // reported below, without the parser's words (they may quote the value)
+            }
+        }
+        throw new InvalidSecretException("secret '" + version.secretId() + "' (version " + version.versionId() + ") holds "
+                + value.type().name().toLowerCase(java.util.Locale.ROOT) + (value.type() == ValueType.TEXT ? " that is not a one-level JSON object" : "")
+                + ", not the key/value fields of database credentials");
     }
 
     /** As {@link #from(SecretVersion, FieldNames)} with the fields {@code username} and {@code password}. */

@@ -68,7 +68,7 @@ final class AwsKmsRoot implements KeyRoot {
         try {
             d = kms.describeKey(r -> r.keyId(uri.arn()));
         } catch (KmsException e) {
-            if ("AccessDeniedException".equals(errorCode(e))) {
+            if (accessDenied(e)) {
                 return; // DescribeKey is not required; GenerateDataKey/Decrypt report a disabled key themselves
             }
             throw failure("DescribeKey", e);
@@ -122,7 +122,7 @@ final class AwsKmsRoot implements KeyRoot {
         } catch (IncorrectKeyException e) {
             throw new WrongMasterKeyException("the keyring key was encrypted by another KMS key than " + uri.arn());
         } catch (KmsException e) {
-            if ("AccessDeniedException".equals(errorCode(e))) {
+            if (accessDenied(e)) {
                 String other = encryptedBy(wrapped, context);
                 if (other != null) {
                     throw new WrongMasterKeyException("the keyring key was encrypted by another KMS key (" + other + "), not "
@@ -180,7 +180,7 @@ final class AwsKmsRoot implements KeyRoot {
                     + (uri.endpoint() != null ? " at " + uri.endpoint() : " in region " + uri.region()) + " (" + e.getMessage() + ")", e);
         }
         String code = e instanceof KmsException k ? errorCode(k) : null;
-        if ("AccessDeniedException".equals(code)) {
+        if (e instanceof KmsException k && accessDenied(k)) {
             return new SecretsException(where() + ": " + call + ": access denied; the caller's IAM policy and the key policy must allow kms:"
                     + call, e);
         }
@@ -191,6 +191,15 @@ final class AwsKmsRoot implements KeyRoot {
             return new SecretsException(where() + ": " + call + ": the AWS credentials were refused (" + code + ")", e);
         }
         return new SecretsException(where() + ": " + call + " failed: " + (code != null ? code : e.getClass().getSimpleName()), e);
+    }
+
+    /**
+     * KMS answers {@code AccessDeniedException} (HTTP 400); an IAM-enforcing front (moto's, or a
+     * proxy) may answer HTTP 403 with {@code AccessDenied}. Both mean the same to the operator.
+     */
+    private static boolean accessDenied(KmsException e) {
+        String code = errorCode(e);
+        return "AccessDeniedException".equals(code) || "AccessDenied".equals(code) || e.statusCode() == 403;
     }
 
     private static String errorCode(KmsException e) {

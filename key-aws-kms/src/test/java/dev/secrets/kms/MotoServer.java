@@ -26,14 +26,40 @@ final class MotoServer {
         if (endpoint != null) {
             return endpoint;
         }
+        endpoint = launch(-1).endpoint();
+        return endpoint;
+    }
+
+    /** A moto of its own, stopped by {@link Instance#close()}. */
+    record Instance(Process process, URI endpoint) implements AutoCloseable {
+        @Override
+        public void close() {
+            process.destroyForcibly();
+        }
+    }
+
+    /**
+     * A separate moto that enforces IAM after its first {@code freeRequests} requests (moto's
+     * {@code INITIAL_NO_AUTH_ACTION_COUNT}): requests then need an IAM user's access key and are
+     * allowed only as that user's policies say.
+     */
+    static Instance startEnforcingIam(int freeRequests) throws Exception {
+        return launch(freeRequests);
+    }
+
+    private static Instance launch(int freeRequests) throws Exception {
         String exe = find();
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
         Path log = Files.createTempFile("moto", ".log");
-        Process p = new ProcessBuilder(exe, "-H", "127.0.0.1", "-p", Integer.toString(port)).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(exe, "-H", "127.0.0.1", "-p", Integer.toString(port)).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        if (freeRequests >= 0) {
+            pb.environment().put("INITIAL_NO_AUTH_ACTION_COUNT", Integer.toString(freeRequests));
+        }
+        Process p = pb.start();
         Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
@@ -49,8 +75,7 @@ final class MotoServer {
         }
         System.setProperty("aws.accessKeyId", "testing");
         System.setProperty("aws.secretAccessKey", "testing");
-        endpoint = URI.create("http://127.0.0.1:" + port);
-        return endpoint;
+        return new Instance(p, URI.create("http://127.0.0.1:" + port));
     }
 
     private static String find() {

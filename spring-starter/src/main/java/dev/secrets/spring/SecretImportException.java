@@ -20,7 +20,13 @@ public class SecretImportException extends ConfigDataException {
         /** Anything else: store unreachable, wrong or missing master key, tampered record… */
         FAILED,
         /** Two secrets of an import by prefix would give the same property name. */
-        COLLISION
+        COLLISION,
+        /**
+         * The secret would set names that only the application's own configuration may set
+         * ({@code spring.*}, {@code management.*}, {@code logging.*}, {@code secrets.*}, {@code debug}, {@code trace});
+         * the cause is a {@link ReservedPropertyNameException}.
+         */
+        RESERVED_NAMES
     }
 
     private final String secretId;

@@ -6,7 +6,8 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 /**
  * Explains a failed {@code secrets:} import at start-up: which secret, which store, and what to do
  * (create the secret, point {@code secrets.store} at the right store, or make the import
- * {@code optional:}). Registered in {@code META-INF/spring.factories}.
+ * {@code optional:}; import a secret that would set {@code spring.*} names under a prefix). Registered
+ * in {@code META-INF/spring.factories}.
  */
 public class SecretImportFailureAnalyzer extends AbstractFailureAnalyzer<SecretImportException> {
     @Override
@@ -34,6 +35,14 @@ public class SecretImportFailureAnalyzer extends AbstractFailureAnalyzer<SecretI
                             + " property name with each '/' turned into '.', and a key/value secret's fields are added after it.",
                     "Rename one of the two secrets (for example, do not use '.' in an ID where another uses '/'), or import"
                             + " them by ID, each with its own ?prefix=.",
+                    cause);
+            case RESERVED_NAMES -> new FailureAnalysis(
+                    "The import spring.config.import=secrets:" + id + (id.endsWith("/") ? "*" : "") + " is refused: "
+                            + cause.getCause().getMessage() + ". Whoever can write that secret could otherwise change the"
+                            + " application's data source, Actuator exposure, logging or secrets settings.",
+                    "Import the secret under a prefix of its own (spring.config.import=secrets:" + id
+                            + (id.endsWith("/") ? "*" : "") + "?prefix=app.), remove those names from the secret, or, if this secret is meant to configure"
+                            + " Spring itself, set secrets.import.allow-reserved-names=true in the application's configuration.",
                     cause);
             case FAILED -> new FailureAnalysis(
                     "The secret '" + id + "', imported by spring.config.import, could not be read"

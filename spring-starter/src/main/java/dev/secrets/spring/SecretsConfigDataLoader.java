@@ -24,7 +24,8 @@ import org.springframework.boot.context.config.ConfigDataLoaderContext;
  * <p>A missing secret (not found, no value, deletion scheduled) and a client without a configured
  * store are skipped when the import is {@code optional:}; otherwise, and for every other error
  * (store unreachable, wrong master key, tampering, two secrets of a prefix giving the same property
- * name), start-up fails with a {@link SecretImportException}.
+ * name, a secret setting a name reserved for the application's own configuration), start-up fails with
+ * a {@link SecretImportException}.
  *
  * <p>Registered in {@code META-INF/spring.factories}; not for direct use.
  */
@@ -64,8 +65,13 @@ public class SecretsConfigDataLoader implements ConfigDataLoader<SecretsConfigDa
         } catch (SecretsException e) {
             throw new SecretImportException(resource.secretId(), store, SecretImportException.Reason.FAILED, e);
         }
-        return new ConfigData(List.of(new SecretsPropertySource(version, resource.prefix())),
-                ConfigData.Option.IGNORE_IMPORTS, ConfigData.Option.IGNORE_PROFILES);
+        SecretsPropertySource source;
+        try {
+            source = new SecretsPropertySource(version, resource.prefix(), resource.allowReservedNames());
+        } catch (ReservedPropertyNameException e) {
+            throw new SecretImportException(resource.secretId(), store, SecretImportException.Reason.RESERVED_NAMES, e);
+        }
+        return new ConfigData(List.of(source), ConfigData.Option.IGNORE_IMPORTS, ConfigData.Option.IGNORE_PROFILES);
     }
 
     /** The locations whose IDs were read in a batch, in this bootstrap context. */
@@ -76,8 +82,10 @@ public class SecretsConfigDataLoader implements ConfigDataLoader<SecretsConfigDa
     private static ConfigData loadPrefix(SecretsClient client, String store, SecretsConfigDataResource resource) {
         try {
             List<SecretVersion> versions = SecretReads.underPrefix(client, resource.secretId());
-            return new ConfigData(List.of(new SecretsPrefixPropertySource(resource.secretId(), resource.prefix(), versions)),
-                    ConfigData.Option.IGNORE_IMPORTS, ConfigData.Option.IGNORE_PROFILES);
+            return new ConfigData(List.of(new SecretsPrefixPropertySource(resource.secretId(), resource.prefix(), versions,
+                    resource.allowReservedNames())), ConfigData.Option.IGNORE_IMPORTS, ConfigData.Option.IGNORE_PROFILES);
+        } catch (ReservedPropertyNameException e) {
+            throw new SecretImportException(resource.secretId(), store, SecretImportException.Reason.RESERVED_NAMES, e);
         } catch (SecretsPrefixPropertySource.CollisionException e) {
             throw new SecretImportException(resource.secretId(), store, SecretImportException.Reason.COLLISION, e);
         } catch (SecretsException e) {

@@ -46,9 +46,13 @@ public class SecretsConfigDataLocationResolver implements ConfigDataLocationReso
         return location.hasPrefix(PREFIX);
     }
 
+    /** The setting that lets secrets imported without a prefix set reserved names ({@code spring.*}, …). */
+    public static final String ALLOW_RESERVED_NAMES = "secrets.import.allow-reserved-names";
+
     @Override
     public List<SecretsConfigDataResource> resolve(ConfigDataLocationResolverContext context, ConfigDataLocation location) {
-        List<SecretsConfigDataResource> resources = parse(location);
+        boolean allowReserved = context.getBinder().bind(ALLOW_RESERVED_NAMES, Boolean.class).orElse(false);
+        List<SecretsConfigDataResource> resources = parse(location, allowReserved);
         registerClient(context.getBootstrapContext(), context.getBinder());
         return resources;
     }
@@ -59,6 +63,11 @@ public class SecretsConfigDataLocationResolver implements ConfigDataLocationReso
      * @throws InvalidImportException when no ID is given or an ID is not valid
      */
     static List<SecretsConfigDataResource> parse(ConfigDataLocation location) {
+        return parse(location, false);
+    }
+
+    /** As {@link #parse(ConfigDataLocation)}, the resources allowing reserved property names or not. */
+    static List<SecretsConfigDataResource> parse(ConfigDataLocation location, boolean allowReservedNames) {
         String value = location.getNonPrefixedValue(PREFIX);
         List<SecretsConfigDataResource> out = new ArrayList<>();
         for (String part : value.split(";")) {
@@ -81,7 +90,7 @@ public class SecretsConfigDataLocationResolver implements ConfigDataLocationReso
                 if (problem != null) {
                     throw new InvalidImportException(location, "'" + item + "': " + problem);
                 }
-                out.add(new SecretsConfigDataResource(idPrefix, prefix, location.isOptional(), true, List.of()));
+                out.add(new SecretsConfigDataResource(idPrefix, prefix, location.isOptional(), true, List.of(), allowReservedNames));
                 continue;
             }
             String problem = SecretId.problem(item);
@@ -89,7 +98,7 @@ public class SecretsConfigDataLocationResolver implements ConfigDataLocationReso
                 throw new InvalidImportException(location, problem
                         + (item.contains("*") ? "; to import every secret under a prefix, end it with /* (secrets:prod/app/*)" : ""));
             }
-            out.add(new SecretsConfigDataResource(item, prefix, location.isOptional(), false, List.of(item)));
+            out.add(new SecretsConfigDataResource(item, prefix, location.isOptional(), false, List.of(item), allowReservedNames));
         }
         if (out.isEmpty()) {
             throw new InvalidImportException(location, "no secret ID is given; write secrets:ID, secrets:ID1;ID2 or secrets:PREFIX/*");
@@ -97,7 +106,8 @@ public class SecretsConfigDataLocationResolver implements ConfigDataLocationReso
         List<String> ids = out.stream().filter(r -> !r.byPrefix()).map(SecretsConfigDataResource::secretId).toList();
         List<SecretsConfigDataResource> batched = new ArrayList<>();
         for (SecretsConfigDataResource r : out) {
-            batched.add(r.byPrefix() ? r : new SecretsConfigDataResource(r.secretId(), r.prefix(), r.optional(), false, ids));
+            batched.add(r.byPrefix() ? r : new SecretsConfigDataResource(r.secretId(), r.prefix(), r.optional(), false, ids,
+                    allowReservedNames));
         }
         return batched;
     }

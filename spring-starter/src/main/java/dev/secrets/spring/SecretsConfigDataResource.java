@@ -14,6 +14,7 @@ public final class SecretsConfigDataResource extends ConfigDataResource {
     private final String prefix;
     private final boolean optional;
     private final boolean byPrefix;
+    private final boolean allowReservedNames;
     /** Every ID of the same location, read in one batch when the first is loaded; not part of equality. */
     private final List<String> batch;
 
@@ -23,11 +24,13 @@ public final class SecretsConfigDataResource extends ConfigDataResource {
      * @param optional whether a missing secret is skipped instead of failing start-up
      */
     public SecretsConfigDataResource(String secretId, String prefix, boolean optional) {
-        this(secretId, prefix, optional, false, List.of(secretId));
+        this(secretId, prefix, optional, false, List.of(secretId), false);
     }
 
-    SecretsConfigDataResource(String secretId, String prefix, boolean optional, boolean byPrefix, List<String> batch) {
+    SecretsConfigDataResource(String secretId, String prefix, boolean optional, boolean byPrefix, List<String> batch,
+                              boolean allowReservedNames) {
         super(optional);
+        this.allowReservedNames = allowReservedNames;
         this.secretId = Objects.requireNonNull(secretId, "secretId");
         this.prefix = prefix == null ? "" : prefix;
         this.optional = optional;
@@ -54,6 +57,14 @@ public final class SecretsConfigDataResource extends ConfigDataResource {
         return byPrefix;
     }
 
+    /**
+     * Whether the secret may set names reserved for the application's own configuration
+     * ({@code secrets.import.allow-reserved-names=true}); see {@link SecretsPropertySource}.
+     */
+    public boolean allowReservedNames() {
+        return allowReservedNames;
+    }
+
     /** The IDs named by the same location (read together in one batch). */
     List<String> batch() {
         return batch;
@@ -62,12 +73,12 @@ public final class SecretsConfigDataResource extends ConfigDataResource {
     @Override
     public boolean equals(Object o) {
         return o instanceof SecretsConfigDataResource r && r.secretId.equals(secretId) && r.prefix.equals(prefix)
-                && r.optional == optional && r.byPrefix == byPrefix;
+                && r.optional == optional && r.byPrefix == byPrefix && r.allowReservedNames == allowReservedNames;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(secretId, prefix, optional, byPrefix);
+        return Objects.hash(secretId, prefix, optional, byPrefix, allowReservedNames);
     }
 
     @Override

@@ -25,7 +25,11 @@ import org.springframework.core.env.EnumerablePropertySource;
  * another ({@code a.b} and {@code a/b}), or when a text secret's name equals a field of another
  * ({@code a/b} and field {@code b} of {@code a}): such a collision is refused, never resolved silently —
  * at start-up with a {@link SecretImportException} explained by the failure analyzer, at a reload by
- * keeping the previous values.
+ * keeping the previous values. Names reserved for the application's own configuration (under
+ * {@code spring.}, {@code management.}, {@code logging.}, {@code secrets.}, and {@code debug},
+ * {@code trace}) are refused the same way, with a {@link ReservedPropertyNameException}, unless the
+ * import's {@code ?prefix=} puts every name under one of those roots or reserved names are allowed
+ * ({@code secrets.import.allow-reserved-names=true}).
  *
  * <p>{@link #update(List)} replaces every value at once (readers see the old or the new set, never a
  * mix); secrets added under the prefix appear, removed ones disappear. {@link #toString()} never shows a
@@ -34,6 +38,7 @@ import org.springframework.core.env.EnumerablePropertySource;
 public final class SecretsPrefixPropertySource extends EnumerablePropertySource<String> {
     private final String idPrefix;
     private final String prefix;
+    private final boolean allowReservedNames;
     private volatile Snapshot snapshot;
 
     private record Snapshot(Map<String, String> versions, Map<String, String> properties, String[] names) {
@@ -71,12 +76,25 @@ public final class SecretsPrefixPropertySource extends EnumerablePropertySource<
      * @param prefix   put before every property name; empty or null for none
      * @param versions the {@code CURRENT} version of each secret under the prefix
      * @throws CollisionException when two secrets give the same property name
+     * @throws ReservedPropertyNameException when a secret would set a reserved property name
      */
     public SecretsPrefixPropertySource(String idPrefix, String prefix, List<SecretVersion> versions) {
+        this(idPrefix, prefix, versions, false);
+    }
+
+    /**
+     * @param allowReservedNames whether secrets may set names under {@code spring.}, {@code management.},
+     *                           {@code logging.}, {@code secrets.} and {@code debug}, {@code trace}
+     * @throws CollisionException when two secrets give the same property name
+     * @throws ReservedPropertyNameException when a secret would set a reserved property name and
+     *                                       {@code allowReservedNames} is false
+     */
+    public SecretsPrefixPropertySource(String idPrefix, String prefix, List<SecretVersion> versions, boolean allowReservedNames) {
         super(SecretsPropertySource.NAME_PREFIX + idPrefix + "*" + (prefix == null || prefix.isEmpty() ? "" : "?prefix=" + prefix),
                 idPrefix);
         this.idPrefix = Objects.requireNonNull(idPrefix, "idPrefix");
         this.prefix = prefix == null ? "" : prefix;
+        this.allowReservedNames = allowReservedNames;
         this.snapshot = snapshot(versions);
     }
 
@@ -106,6 +124,14 @@ public final class SecretsPrefixPropertySource extends EnumerablePropertySource<
             } else {
                 put(props, owner, propertyName(idPrefix, prefix, id, null),
                         value.type() == ValueType.TEXT ? value.text() : Base64.getEncoder().encodeToString(value.bytes()), id);
+            }
+        }
+        if (!allowReservedNames && ReservedNames.checked(prefix)) {
+            List<String> reserved = ReservedNames.among(props.keySet());
+            if (!reserved.isEmpty()) {
+                Set<String> from = new LinkedHashSet<>();
+                reserved.forEach(n -> from.add(owner.get(n)));
+                throw new ReservedPropertyNameException("secrets " + from + " under " + idPrefix, reserved);
             }
         }
         return new Snapshot(Collections.unmodifiableMap(ids), Collections.unmodifiableMap(props), props.keySet().toArray(new String[0]));
@@ -139,6 +165,7 @@ public final class SecretsPrefixPropertySource extends EnumerablePropertySource<
      *
      * @return the IDs of the secrets added, changed or removed
      * @throws CollisionException when two secrets would give the same property name; nothing changes then
+     * @throws ReservedPropertyNameException when a secret would set a reserved property name; nothing changes then
      */
     public Set<String> update(List<SecretVersion> versions) {
         Snapshot next = snapshot(versions);

@@ -57,6 +57,9 @@ public class SecretsProperties {
     /** Database credentials from a secret (jdbc:secrets: URLs and the HikariCP credentials provider). */
     private final Jdbc jdbc = new Jdbc();
 
+    /** What spring.config.import=secrets:… may set. */
+    private final Import importSettings = new Import();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -136,6 +139,10 @@ public class SecretsProperties {
 
     public Jdbc getJdbc() {
         return jdbc;
+    }
+
+    public Import getImport() {
+        return importSettings;
     }
 
     /**
@@ -247,6 +254,25 @@ public class SecretsProperties {
 
         public void setPasswordField(String passwordField) {
             this.passwordField = passwordField;
+        }
+    }
+
+    /** What spring.config.import=secrets:… may set. */
+    public static class Import {
+        /**
+         * Whether a secret imported without a prefix may set names under spring., management., logging., secrets.
+         * (and debug, trace). Default false: such an import stops start-up naming those names, so that whoever can
+         * write the secret cannot change the application's data source, Actuator exposure, logging or secrets settings.
+         * Read when the imports are resolved, from the application's own configuration.
+         */
+        private boolean allowReservedNames = false;
+
+        public boolean isAllowReservedNames() {
+            return allowReservedNames;
+        }
+
+        public void setAllowReservedNames(boolean allowReservedNames) {
+            this.allowReservedNames = allowReservedNames;
         }
     }
 

@@ -6,6 +6,7 @@ import dev.secrets.ValueType;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.springframework.core.env.EnumerablePropertySource;
@@ -24,6 +25,13 @@ import org.springframework.core.env.EnumerablePropertySource;
  * </ul>
  * Every name is preceded by the prefix given at construction (for example {@code app.db.}).
  *
+ * <p>A secret may not set the names that only the application's own configuration may set (under
+ * {@code spring.}, {@code management.}, {@code logging.}, {@code secrets.}, and {@code debug},
+ * {@code trace}): such a value is refused with a {@link ReservedPropertyNameException} naming the
+ * property names, unless the prefix itself puts every name under one of those roots (the application
+ * chose {@code ?prefix=spring.datasource.}) or the source was made to allow them
+ * ({@code secrets.import.allow-reserved-names=true}).
+ *
  * <p>The values can be replaced as a whole with {@link #update(SecretVersion)} (the change watcher
  * does this when the secret's {@code CURRENT} version changes); readers see either the old or the
  * new set of values, never a mix. {@link #toString()} names the secret, its version and the
@@ -35,6 +43,7 @@ public final class SecretsPropertySource extends EnumerablePropertySource<String
 
     private final String secretId;
     private final String prefix;
+    private final boolean allowReservedNames;
     private volatile Snapshot snapshot;
 
     private record Snapshot(String versionId, Map<String, String> properties, String[] names) {
@@ -45,12 +54,26 @@ public final class SecretsPropertySource extends EnumerablePropertySource<String
      *
      * @param version the version whose value becomes properties
      * @param prefix  put before every property name; empty or null for none
+     * @throws ReservedPropertyNameException when the value would set a reserved property name
      */
     public SecretsPropertySource(SecretVersion version, String prefix) {
+        this(version, prefix, false);
+    }
+
+    /**
+     * The properties of {@code version}, reserved names allowed or not.
+     *
+     * @param allowReservedNames whether the value may set names under {@code spring.}, {@code management.},
+     *                           {@code logging.}, {@code secrets.} and {@code debug}, {@code trace}
+     * @throws ReservedPropertyNameException when the value would set a reserved property name and
+     *                                       {@code allowReservedNames} is false
+     */
+    public SecretsPropertySource(SecretVersion version, String prefix, boolean allowReservedNames) {
         super(NAME_PREFIX + version.secretId().value() + (prefix == null || prefix.isEmpty() ? "" : "?prefix=" + prefix),
                 version.secretId().value());
         this.secretId = version.secretId().value();
         this.prefix = prefix == null ? "" : prefix;
+        this.allowReservedNames = allowReservedNames;
         this.snapshot = snapshot(version);
     }
 
@@ -70,6 +93,12 @@ public final class SecretsPropertySource extends EnumerablePropertySource<String
             String last = secretId.substring(secretId.lastIndexOf('/') + 1);
             props.put(prefix + last, value.type() == ValueType.TEXT
                     ? value.text() : Base64.getEncoder().encodeToString(value.bytes()));
+        }
+        if (!allowReservedNames && ReservedNames.checked(prefix)) {
+            List<String> reserved = ReservedNames.among(props.keySet());
+            if (!reserved.isEmpty()) {
+                throw new ReservedPropertyNameException("secret '" + secretId + "' (version " + version.versionId() + ")", reserved);
+            }
         }
         return new Snapshot(version.versionId(), Collections.unmodifiableMap(props), props.keySet().toArray(new String[0]));
     }
@@ -94,6 +123,7 @@ public final class SecretsPropertySource extends EnumerablePropertySource<String
      *
      * @return true when {@code version} is another version than the one served until now
      * @throws IllegalArgumentException when {@code version} belongs to another secret
+     * @throws ReservedPropertyNameException when it would set a reserved property name; nothing changes then
      */
     public boolean update(SecretVersion version) {
         Objects.requireNonNull(version, "version");

@@ -36,7 +36,8 @@ import org.springframework.core.env.PropertySource;
  * at each new connection and retries a refused login with a fresh read.
  *
  * <p>A failed poll (store unreachable…) is logged without any value and retried at the next period;
- * a prefix whose secrets would collide on a property name keeps its previous values. Thread-safe;
+ * a prefix whose secrets would collide on a property name, or a secret (or prefix) that would now set a
+ * name reserved for the application's own configuration ({@code spring.*}, …), keeps its previous values. Thread-safe;
  * {@link #poll()} may be called at any time, for example by a test or an operator endpoint, and polls
  * run one at a time.
  */
@@ -128,9 +129,14 @@ public class SecretsWatcher implements SmartLifecycle {
             for (SecretsPropertySource source : sources) {
                 Optional<SecretVersion> current = latest.value(source.secretId());
                 String before = source.versionId();
-                if (current.isPresent() && source.update(current.get())) {
-                    LOG.info("Secret '" + source.secretId() + "' changed: version " + before + " -> " + current.get().versionId());
-                    events.add(new SecretChangedEvent(this, source.secretId(), before, current.get().versionId()));
+                try {
+                    if (current.isPresent() && source.update(current.get())) {
+                        LOG.info("Secret '" + source.secretId() + "' changed: version " + before + " -> " + current.get().versionId());
+                        events.add(new SecretChangedEvent(this, source.secretId(), before, current.get().versionId()));
+                    }
+                } catch (ReservedPropertyNameException e) {
+                    LOG.error("Secret '" + source.secretId() + "' was not reloaded: " + e.getMessage()
+                            + "; the previous values stay until those names are removed from it");
                 }
             }
         }
@@ -145,6 +151,9 @@ public class SecretsWatcher implements SmartLifecycle {
             } catch (SecretsPrefixPropertySource.CollisionException e) {
                 LOG.error("Secrets under " + source.idPrefix() + " were not reloaded: " + e.getMessage()
                         + "; the previous values stay until one of them is renamed");
+            } catch (ReservedPropertyNameException e) {
+                LOG.error("Secrets under " + source.idPrefix() + " were not reloaded: " + e.getMessage()
+                        + "; the previous values stay until those names are removed");
             } catch (SecretsException e) {
                 LOG.warn("Could not check the secrets under " + source.idPrefix() + " for a change: "
                         + e.getClass().getSimpleName() + ": " + e.getMessage());

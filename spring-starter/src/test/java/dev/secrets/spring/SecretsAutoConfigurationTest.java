@@ -139,7 +139,9 @@ class SecretsAutoConfigurationTest {
             json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         assertThat(json).contains("\"secrets.store\"", "\"secrets.key\"", "\"secrets.keys\"", "\"secrets.enabled\"",
-                "\"secrets.cache.ttl\"", "\"secrets.watch.enabled\"", "\"secrets.watch.interval\"", "Store URI");
+                "\"secrets.cache.ttl\"", "\"secrets.watch.enabled\"", "\"secrets.watch.interval\"", "Store URI",
+                "\"secrets.import.allow-reserved-names\"", "\"management.health.secrets.rotation.enabled\"",
+                "\"management.health.secrets.cache.ttl\"");
     }
 
     @Configuration(proxyBeanMethods = false)

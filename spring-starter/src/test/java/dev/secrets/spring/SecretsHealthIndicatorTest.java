@@ -16,6 +16,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import dev.secrets.file.FileObjectStore;
+import dev.secrets.testing.InstrumentedObjectStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,14 +42,82 @@ class SecretsHealthIndicatorTest {
         store.close();
     }
 
+    /** An application whose health indicator checks the rotations too (opt-in), with every result fresh. */
     private ConfigurableApplicationContext start(String imports) {
-        return FileStore.run(TestApplication.class, store.args("--spring.config.import=" + imports));
+        return FileStore.run(TestApplication.class, store.args("--spring.config.import=" + imports,
+                "--management.health.secrets.rotation.enabled=true", "--management.health.secrets.cache.ttl=0s"));
     }
 
     /** A client of the store whose clock is {@code shift} away from now, to make rotation dates lie in the past. */
     private SecretsClient clientAt(Duration shift) {
         return SecretsClient.builder().config(FileStore.isolatedConfig()).store(store.storeUri())
                 .masterKey("default", store.keyUri()).clock(Clock.offset(Clock.systemUTC(), shift)).build();
+    }
+
+    @Test
+    void byDefault_theRotationCheckIsOff_andAResultIsReusedForThirtySeconds() {
+        store.text("prod/token", "t");
+        try (ConfigurableApplicationContext ctx = FileStore.run(TestApplication.class,
+                store.args("--spring.config.import=secrets:prod/token"))) {
+            SecretsHealthProperties p = ctx.getBean(SecretsHealthProperties.class);
+            assertThat(p.getRotation().isEnabled()).isFalse();
+            assertThat(p.getCache().getTtl()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(ctx.getBean(SecretsHealthIndicator.class).rotationCheck()).isFalse();
+        }
+    }
+
+    @Test
+    void aResult_isReusedUntilTheCachePeriodEnds_thenTheStoreIsReadAgain() {
+        store.text("prod/token", "t");
+        store.client.configureRotation("prod/token", RotationSettings.of("random-password", "rate(1 days)"));
+        AtomicLong nanos = new AtomicLong();
+        try (FileObjectStore files = new FileObjectStore(store.dir)) {
+            InstrumentedObjectStore counted = new InstrumentedObjectStore(files);
+            try (SecretsClient client = SecretsClient.builder().config(FileStore.isolatedConfig()).store(counted)
+                    .masterKey("default", store.keyUri()).build()) {
+                SecretsHealthIndicator indicator = new SecretsHealthIndicator(client, true, Duration.ofSeconds(30), nanos::get);
+
+                assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+                int oneCheck = counted.gets.get();
+                assertThat(oneCheck).as("the store check and the rotation status of prod/token").isGreaterThan(1);
+                nanos.addAndGet(Duration.ofSeconds(29).toNanos());
+                for (int i = 0; i < 10; i++) {
+                    indicator.health();
+                }
+                assertThat(counted.gets.get()).isEqualTo(oneCheck);
+
+                nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+                indicator.health();
+                assertThat(counted.gets.get()).as("a second check").isGreaterThan(oneCheck);
+            }
+        }
+    }
+
+    @Test
+    void aStoreThatFails_isReportedDown_atTheEndOfTheCachePeriod() {
+        AtomicLong nanos = new AtomicLong();
+        try (FileObjectStore files = new FileObjectStore(store.dir)) {
+            InstrumentedObjectStore counted = new InstrumentedObjectStore(files);
+            try (SecretsClient client = SecretsClient.builder().config(FileStore.isolatedConfig()).store(counted)
+                    .masterKey("default", store.keyUri()).build()) {
+                SecretsHealthIndicator indicator = new SecretsHealthIndicator(client, false, Duration.ofSeconds(30), nanos::get);
+                assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+
+                counted.setUnreachable(true);
+                assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+                nanos.addAndGet(Duration.ofSeconds(30).toNanos());
+                Health down = indicator.health();
+
+                assertThat(down.getStatus()).isEqualTo(Status.DOWN);
+                assertThat(down.getDetails()).containsKey("error");
+            }
+        }
+    }
+
+    @Test
+    void aNegativeCachePeriod_isRefused() {
+        assertThatThrownBy(() -> new SecretsHealthIndicator(store.client, false, Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("management.health.secrets.cache.ttl");
     }
 
     @Test

@@ -100,4 +100,27 @@ class SecretsPropertySourceTest {
         assertThat(text.toString()).contains("key").doesNotContain(CANARY);
         assertThat(ps.getSource()).isEqualTo("prod/db");
     }
+
+    @Test
+    void aNameReservedForTheApplicationsConfiguration_isRefused_evenWhenAPrefixWithoutADotSpellsIt() {
+        SecretValue value = SecretValue.ofFields(Map.of("ing.datasource.url", CANARY, "user", "u"));
+
+        assertThatThrownBy(() -> new SecretsPropertySource(version("prod/db", "v1", value), "spr"))
+                .isInstanceOf(ReservedPropertyNameException.class)
+                .hasMessageContaining("spring.datasource.url").hasMessageNotContaining(CANARY)
+                .satisfies(e -> assertThat(((ReservedPropertyNameException) e).names()).containsExactly("spring.datasource.url"));
+        assertThat(new SecretsPropertySource(version("prod/db", "v1", value), "spr", true).getProperty("spring.datasource.url"))
+                .isEqualTo(CANARY);
+    }
+
+    @Test
+    void anUpdateThatWouldSetAReservedName_isRefused_andTheOldValuesStay() {
+        SecretsPropertySource ps = new SecretsPropertySource(version("prod/app", "v1", SecretValue.ofFields(Map.of("greeting", "hi"))), "");
+
+        assertThatThrownBy(() -> ps.update(version("prod/app", "v2", SecretValue.ofFields(Map.of("logging.level.root", "TRACE")))))
+                .isInstanceOf(ReservedPropertyNameException.class);
+
+        assertThat(ps.versionId()).isEqualTo("v1");
+        assertThat(ps.getPropertyNames()).containsExactly("greeting");
+    }
 }

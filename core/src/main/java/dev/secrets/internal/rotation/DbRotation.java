@@ -8,6 +8,7 @@ import dev.secrets.SecretNotFoundException;
 import dev.secrets.SecretValue;
 import dev.secrets.SecretVersion;
 import dev.secrets.SecretsException;
+import dev.secrets.ValueType;
 import dev.secrets.spi.RotationContext;
 import java.sql.SQLException;
 import java.util.Map;
@@ -118,7 +119,11 @@ final class DbRotation {
         }
         DatabaseCredentials cur = DbRotation.creds(current.get(), "CURRENT");
         String password = RandomPassword.fromParameters(passwordOptions).generate(ctx.random());
-        SecretValue next = RandomPasswordRotator.withField(Optional.of(current.get().value()), "password", password, name);
+        SecretValue base = current.get().value();
+        if (base.type() == ValueType.TEXT) {
+            base = SecretValue.ofJson(base.text()); // a JSON-object SecretString, as AWS keeps credentials (creds() read it so)
+        }
+        SecretValue next = RandomPasswordRotator.withField(Optional.of(base), "password", password, name);
         if (alternating(ctx.parameters())) {
             next = RandomPasswordRotator.withField(Optional.of(next), "username", otherUser(cur.username(), suffix(ctx)), name);
         }

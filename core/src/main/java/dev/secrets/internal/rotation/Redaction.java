@@ -17,12 +17,22 @@ final class Redaction {
     private Redaction() {
     }
 
+    private static SecretValue asFields(SecretValue text) {
+        try {
+            return SecretValue.ofJson(text.text());
+        } catch (dev.secrets.InvalidSecretException notAnObject) {
+            return null;
+        }
+    }
+
     static String redact(String text, List<SecretValue> values) {
         List<String> secrets = new ArrayList<>();
         for (SecretValue v : values) {
             if (v.type() == ValueType.TEXT) {
                 secrets.add(v.text());
-            } else if (v.type() == ValueType.KEY_VALUE) {
+                v = asFields(v); // a JSON-object text is used as credentials: its fields are secrets too
+            }
+            if (v != null && v.type() == ValueType.KEY_VALUE) {
                 v.fields().forEach((k, s) -> {
                     if (s != null && isSecretField(k)) {
                         secrets.add(s);

@@ -138,6 +138,39 @@ class PostgresRotatorTest {
     }
 
     @Test
+    void aJsonTextSecret_asAwsKeepsCredentials_rotates_andItsPasswordNeverShowsInAFailure() throws SQLException {
+        // What secrets serve stores for CreateSecret with SecretString '{"username":…}': generic text, not key/value.
+        String user = unique("js");
+        postgres.createRole(user, "initial-Password-1", true);
+        String json = "{\"engine\":\"postgres\",\"host\":\"" + postgres.host() + "\",\"port\":" + postgres.port()
+                + ",\"dbname\":\"postgres\",\"username\":\"" + user + "\",\"password\":\"initial-Password-1\"}";
+        client.createSecret(CreateSecretRequest.of("pg/json-text", SecretKind.GENERIC, SecretValue.ofText(json)));
+        client.configureRotation("pg/json-text", RotationSettings.of("postgresql", "rate(30 days)"));
+        for (int i = 0; i < 3; i++) {
+            SecretVersion before = current("pg/json-text");
+            client.rotateNow("pg/json-text");
+            SecretVersion now = current("pg/json-text");
+            assertThat(now.value().fields()).containsEntry("username", user).containsEntry("host", postgres.host())
+                    .containsKey("password");
+            assertThat(login(now)).as("rotation %d: CURRENT logs in", i).isEqualTo(user);
+            String old = i == 0 ? "initial-Password-1" : before.field("password");
+            assertThat(login(user, old)).as("rotation %d: the old password is gone", i).isEqualTo("refused 28P01");
+        }
+        // A rotation that fails after its value is made: the message names no password, old or new.
+        String stale = "{\"engine\":\"postgres\",\"host\":\"" + postgres.host() + "\",\"port\":" + postgres.port()
+                + ",\"dbname\":\"postgres\",\"username\":\"" + user + "\",\"password\":\"stale-Canary-Pw-77\"}";
+        client.createSecret(CreateSecretRequest.of("pg/json-stale", SecretKind.GENERIC, SecretValue.ofText(stale)));
+        client.configureRotation("pg/json-stale", RotationSettings.of("postgresql", "rate(30 days)"));
+        assertThatThrownBy(() -> client.rotateNow("pg/json-stale")).hasMessageNotContaining("stale-Canary-Pw-77");
+        assertThat(current("pg/json-stale").value().text()).as("a failed rotation leaves CURRENT as it was").isEqualTo(stale);
+        // Text that is not a JSON object is still refused, naming no value.
+        client.createSecret(CreateSecretRequest.of("pg/plain-text", SecretKind.GENERIC, SecretValue.ofText("just-a-Canary-Pw-88")));
+        client.configureRotation("pg/plain-text", RotationSettings.of("postgresql", "rate(30 days)"));
+        assertThatThrownBy(() -> client.rotateNow("pg/plain-text")).hasMessageContaining("holds text that is not a one-level JSON object")
+                .hasMessageNotContaining("just-a-Canary-Pw-88");
+    }
+
+    @Test
     void alternatingUsers_twentyRotations_switchRoles_andPreviousKeepsWorkingUntilTheNextRotation() throws SQLException {
         String user = unique("alt");
         String adminUser = unique("altadmin");

@@ -1,6 +1,7 @@
 package dev.secrets.server.internal.auth;
 
 import dev.secrets.CreateSecretRequest;
+import dev.secrets.InvalidSecretException;
 import dev.secrets.ListSecretsRequest;
 import dev.secrets.Page;
 import dev.secrets.SecretDescription;
@@ -10,9 +11,13 @@ import dev.secrets.SecretValue;
 import dev.secrets.SecretVersion;
 import dev.secrets.SecretsClient;
 import dev.secrets.SecretsException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +36,13 @@ public final class AccessKeyStore {
     /** Where the server keeps what it owns in the store; never reachable through the API. */
     public static final String RESERVED_PREFIX = ".secrets-server/";
     static final String PREFIX = RESERVED_PREFIX + "access-keys/";
+    /**
+     * One secret per key name, holding the key's ID: created before the key itself, and a create
+     * of a secret that exists fails in the store's compare-and-set, so two simultaneous creates of
+     * one name (two operators, two servers) cannot both succeed. Named by a hash because a key name
+     * may hold characters that a secret ID may not.
+     */
+    static final String NAMES = RESERVED_PREFIX + "access-key-names/";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.@+=-]{1,64}");
     private static final String ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     private static final String SECRET_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -95,16 +107,56 @@ public final class AccessKeyStore {
         }
         Policy.parse(policyDocument, false);
         if (idOf(name).isPresent()) {
-            throw new SecretsException("an access key named '" + name + "' already exists");
+            throw taken(name);
         }
         String id = "SKIA" + random(ID_ALPHABET, 16);
+        try {
+            client.createSecret(CreateSecretRequest.of(nameSecret(name), SecretKind.GENERIC, SecretValue.ofFields(Map.of("id", id)))
+                    .withDescription("secrets serve access key name"));
+        } catch (InvalidSecretException e) {
+            if (exists(nameSecret(name))) {
+                throw taken(name); // another create of this name won the race
+            }
+            throw e;
+        }
         String secret = random(SECRET_ALPHABET, 40);
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put("name", name);
         tags.put("status", "enabled");
-        client.createSecret(CreateSecretRequest.of(PREFIX + id, SecretKind.GENERIC, value(secret, policyDocument))
-                .withDescription("secrets serve access key").withTags(tags));
+        try {
+            client.createSecret(CreateSecretRequest.of(PREFIX + id, SecretKind.GENERIC, value(secret, policyDocument))
+                    .withDescription("secrets serve access key").withTags(tags));
+        } catch (RuntimeException e) {
+            try {
+                client.forceDeleteSecret(nameSecret(name)); // free the name again; the key was not made
+            } catch (RuntimeException second) {
+                e.addSuppressed(second);
+            }
+            throw e;
+        }
         return new Pair(id, name, secret);
+    }
+
+    private boolean exists(String secretId) {
+        try {
+            client.describeSecret(secretId);
+            return true;
+        } catch (SecretNotFoundException e) {
+            return false;
+        }
+    }
+
+    private static SecretsException taken(String name) {
+        return new SecretsException("an access key named '" + name + "' already exists");
+    }
+
+    static String nameSecret(String name) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+            return NAMES + HexFormat.of().formatHex(h);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Every key, by name. */
@@ -131,9 +183,20 @@ public final class AccessKeyStore {
     }
 
     public void delete(String name) {
-        String id = require(name);
-        client.forceDeleteSecret(PREFIX + id);
-        cache.invalidate(id);
+        Optional<String> id = idOf(name);
+        if (id.isEmpty()) {
+            // A create interrupted between its two writes leaves only the name: deleting it frees the name.
+            if (exists(nameSecret(name))) {
+                client.forceDeleteSecret(nameSecret(name));
+                return;
+            }
+            throw notFound(name);
+        }
+        client.forceDeleteSecret(PREFIX + id.get());
+        cache.invalidate(id.get());
+        if (exists(nameSecret(name))) {
+            client.forceDeleteSecret(nameSecret(name));
+        }
     }
 
     /** A new secret access key under the same ID and policy; the old one stops working. */
@@ -163,7 +226,11 @@ public final class AccessKeyStore {
     }
 
     private String require(String name) {
-        return idOf(name).orElseThrow(() -> new SecretNotFoundException("no access key named '" + name + "'"));
+        return idOf(name).orElseThrow(() -> notFound(name));
+    }
+
+    private static SecretNotFoundException notFound(String name) {
+        return new SecretNotFoundException("no access key named '" + name + "'");
     }
 
     private Optional<String> idOf(String name) {
