@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.secrets.s3.testing.S3ProxyServer;
 import dev.secrets.server.AccessKeys;
 import dev.secrets.server.testing.ServerFixture;
 import java.io.InputStream;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * boto3 (Debian package {@code python3-boto3}), unchanged, from a Python script
- * ({@code clients/boto3_sequence.py}) against a real server on the file store: the issue's sequence,
+ * ({@code clients/boto3_sequence.py}) against a real server, on the file store and once on s3proxy: the issue's sequence,
  * a missing secret, a denied action, and boto3's own paginator over 150 secrets.
  */
 class Boto3Test {
@@ -24,13 +25,27 @@ class Boto3Test {
     Path dir;
 
     @Test
-    void theSequenceAndPagingOver150Secrets() throws Exception {
+    void theSequenceAndPagingOver150Secrets_onTheFileStore() throws Exception {
+        try (ServerFixture fx = ServerFixture.start("file:" + dir.resolve("store"))) {
+            sequence(fx);
+        }
+    }
+
+    @Test
+    void theSequenceAndPagingOver150Secrets_onS3proxy() throws Exception {
+        S3ProxyServer s3 = S3ProxyServer.shared();
+        try (ServerFixture fx = ServerFixture.start(s3.storeUri(s3.newBucket(), "secrets"))) {
+            sequence(fx);
+        }
+    }
+
+    private void sequence(ServerFixture fx) throws Exception {
         Path python = ExternalClient.require("Python 3 with boto3 (Debian package python3-boto3)", "/usr/bin/python3");
         Path script = dir.resolve("boto3_sequence.py");
         try (InputStream in = Boto3Test.class.getResourceAsStream("/clients/boto3_sequence.py")) {
             Files.copy(in, script);
         }
-        try (ServerFixture fx = ServerFixture.start("file:" + dir.resolve("store"))) {
+        {
             AccessKeys.Pair reader = fx.keys.create("reader", AwsCliTest.READ_ONLY);
             Map<String, String> env = new HashMap<>();
             env.put("PATH", "/usr/bin:/bin");

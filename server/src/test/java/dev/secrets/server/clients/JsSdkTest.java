@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.secrets.s3.testing.S3ProxyServer;
 import dev.secrets.server.testing.ServerFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,14 +17,30 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The AWS SDK for JavaScript v3 {@code @aws-sdk/client-secrets-manager} (the version pinned in
  * {@code src/test/js/package.json} and its lock file, installed by {@code npm ci} from npm), unchanged,
- * under Node.js against a real server on the file store: create, get, batch get, list (paginated).
+ * under Node.js against a real server, on the file store and once on s3proxy: create, get, batch get, list (paginated).
  */
 class JsSdkTest {
+    private static boolean installed;
+
     @TempDir
     Path dir;
 
     @Test
-    void createGetBatchGetList() throws Exception {
+    void createGetBatchGetList_onTheFileStore() throws Exception {
+        try (ServerFixture fx = ServerFixture.start("file:" + dir.resolve("store"))) {
+            sequence(fx);
+        }
+    }
+
+    @Test
+    void createGetBatchGetList_onS3proxy() throws Exception {
+        S3ProxyServer s3 = S3ProxyServer.shared();
+        try (ServerFixture fx = ServerFixture.start(s3.storeUri(s3.newBucket(), "secrets"))) {
+            sequence(fx);
+        }
+    }
+
+    private void sequence(ServerFixture fx) throws Exception {
         Path node = ExternalClient.require("Node.js", "/usr/bin/node", "/usr/local/bin/node");
         Path npm = ExternalClient.require("npm", "/usr/bin/npm", "/usr/local/bin/npm");
         Path work = Path.of("target", "js-client").toAbsolutePath();
@@ -40,9 +57,12 @@ class JsSdkTest {
         });
         npmEnv.put("PATH", node.getParent() + ":/usr/bin:/bin");
         npmEnv.put("HOME", System.getProperty("user.home"));
-        new ExternalClient(npm, npmEnv, work).ok("ci", "--no-audit", "--no-fund");
+        if (!installed) { // once per run: both stores use the same installed SDK
+            new ExternalClient(npm, npmEnv, work).ok("ci", "--no-audit", "--no-fund");
+            installed = true;
+        }
 
-        try (ServerFixture fx = ServerFixture.start("file:" + dir.resolve("store"))) {
+        {
             Map<String, String> env = new HashMap<>();
             env.put("PATH", node.getParent() + ":/usr/bin:/bin");
             env.put("HOME", dir.toString());

@@ -94,16 +94,25 @@ public final class ServerFixture implements AutoCloseable {
         if (trust != null) {
             http.tlsTrustManagersProvider(() -> trust);
         }
-        SecretsManagerClient c = SecretsManagerClient.builder()
-                .endpointOverride(endpoint())
+        SecretsManagerClient c = sdk(endpoint(), id, secret, http);
+        sdks.add(c);
+        return c;
+    }
+
+    /** The unchanged AWS SDK client for any server at {@code endpoint} (plain HTTP); no retries. The caller closes it. */
+    public static SecretsManagerClient sdk(URI endpoint, AccessKeys.Pair pair) {
+        return sdk(endpoint, pair.accessKeyId(), pair.secretAccessKey(), UrlConnectionHttpClient.builder());
+    }
+
+    private static SecretsManagerClient sdk(URI endpoint, String id, String secret, UrlConnectionHttpClient.Builder http) {
+        return SecretsManagerClient.builder()
+                .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(id, secret)))
                 .httpClientBuilder(http)
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .retryStrategy(software.amazon.awssdk.retries.DefaultRetryStrategy.doNotRetry()).build())
                 .build();
-        sdks.add(c);
-        return c;
     }
 
     @Override

@@ -62,6 +62,11 @@ public final class AwsError extends RuntimeException {
         return new AwsError("UnknownOperationException", 400, message);
     }
 
+    /** A temporary failure (the store did not answer, or the server is stopping): HTTP 503, which the SDKs retry. */
+    public static AwsError unavailable() {
+        return new AwsError("ServiceUnavailableException", 503, "The service is temporarily unavailable. Retry the request.");
+    }
+
     public static AwsError internal() {
         return internal(null);
     }

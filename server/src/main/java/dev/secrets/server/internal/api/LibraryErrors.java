@@ -8,6 +8,7 @@ import dev.secrets.RotationFailedException;
 import dev.secrets.SecretNotFoundException;
 import dev.secrets.SecretScheduledForDeletionException;
 import dev.secrets.SecretTamperedException;
+import dev.secrets.StoreUnavailableException;
 import dev.secrets.WrongMasterKeyException;
 
 /** The library's exceptions as AWS's error types. Messages are the library's, which never hold a value. */
@@ -37,6 +38,11 @@ final class LibraryErrors {
         }
         if (e instanceof RotationFailedException) {
             return AwsError.invalidRequest(e.getMessage());
+        }
+        if (e instanceof StoreUnavailableException) {
+            // The store did not answer (S3 down, a disk error): AWS's answer for a temporary failure,
+            // which the SDKs retry. The library's message names the store and key: not for callers.
+            return AwsError.unavailable();
         }
         if (e instanceof AuditFailedException) {
             return AwsError.internal();

@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.secrets.StoreUnavailableException;
 import dev.secrets.server.internal.api.AwsError;
 import dev.secrets.server.internal.api.Call;
 import dev.secrets.server.internal.api.Dispatcher;
@@ -22,7 +23,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,19 +51,44 @@ public final class HttpFront implements AutoCloseable {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
+    /** Seconds from a request's first byte until its headers and body have all arrived (JDK default: none). */
+    public static final String REQUEST_TIME = "sun.net.httpserver.maxReqTime";
+    /** Seconds a kept-alive connection may sit idle between requests (the JDK's default, made explicit). */
+    public static final String IDLE_INTERVAL = "sun.net.httpserver.idleInterval";
+    /** Connections open at once; more are closed as soon as they are accepted (JDK default: unbounded). */
+    public static final String MAX_CONNECTIONS = "jdk.httpserver.maxConnections";
+    /** Bytes of a request's line and headers (JDK default: 380 KiB). */
+    public static final String MAX_HEADER_SIZE = "sun.net.httpserver.maxReqHeaderSize";
+
     static {
-        // The JDK server leaves Nagle's algorithm on unless told otherwise: its response headers and
-        // body go out as two writes, and the second waits for the client's delayed ACK, about 40 ms
-        // per request (ServerBenchmark measured 21 requests/s for one client against 900 with this
-        // set). Read once, when the JDK's server configuration class loads, so set it before the
-        // first server of this JVM; a value the operator set is kept.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
+        // The JDK's server reads these once, when its configuration class loads: set them before
+        // the first server of this JVM. A value the operator set (-D…) is kept.
+        //
+        // Nagle's algorithm is on unless told otherwise: the response headers and body go out as
+        // two writes, and the second waits for the client's delayed ACK, about 40 ms per request
+        // (ServerBenchmark measured 21 requests/s for one client against 900 with this set).
+        setIfAbsent("sun.net.httpserver.nodelay", "true");
+        // Without a request time, a client that sends half a header holds its connection (and the
+        // thread reading it) for ever; without a connection bound, idle sockets pile up until the
+        // process runs out of descriptors. A connection that sends nothing is closed after
+        // min(idle interval, request time), checked every 10 s (sun.net.httpserver.clockTick).
+        setIfAbsent(REQUEST_TIME, "10");
+        setIfAbsent(IDLE_INTERVAL, "30");
+        setIfAbsent(MAX_CONNECTIONS, "1024");
+        // An SDK's request line and headers are about 1 KiB; 16 KiB × 1024 connections bounds
+        // what half-sent headers can hold in memory.
+        setIfAbsent(MAX_HEADER_SIZE, "16384");
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
         }
     }
 
     private final HttpServer server;
     private final ExecutorService pool;
+    private final Semaphore working;
     private final Dispatcher dispatcher;
     private final Authenticator auth;
     private final Metrics metrics;
@@ -82,8 +109,16 @@ public final class HttpFront implements AutoCloseable {
         } else {
             this.server = HttpServer.create(bind, 256);
         }
+        // The JDK server reads a request's line and headers on an executor thread, blocking: with a
+        // pool of `threads`, that many clients sending half a header would leave no thread for
+        // anyone else until the request time closes them. So the pool grows with the connections
+        // being read (at most the connection bound; a thread idle 30 s ends), and `threads` bounds
+        // only the requests being answered, which is what holds bodies and store calls.
+        int maxConnections = Integer.getInteger(MAX_CONNECTIONS, -1);
+        int readers = maxConnections > 0 ? Math.max(threads, maxConnections) : Integer.MAX_VALUE;
+        this.working = new Semaphore(threads, true);
         AtomicInteger n = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+        this.pool = new ThreadPoolExecutor(threads, readers, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
             Thread t = new Thread(r, "secrets-serve-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -105,7 +140,12 @@ public final class HttpFront implements AutoCloseable {
                 ex.close();
                 return;
             }
-            serve(ex);
+            working.acquireUninterruptibly();
+            try {
+                serve(ex);
+            } finally {
+                working.release();
+            }
         } finally {
             inFlight.decrementAndGet();
         }
@@ -140,6 +180,11 @@ public final class HttpFront implements AutoCloseable {
                 action = target(ex);
                 answer = answer(ex, action);
                 status = 200;
+            } catch (StoreUnavailableException e) {
+                // the store did not answer while checking the caller's key (the dispatcher maps it
+                // the same way for the action itself)
+                status = 503;
+                answer = error(AwsError.unavailable());
             } catch (AwsError e) {
                 status = e.status();
                 answer = error(e);
