@@ -18,8 +18,11 @@ abstract class BaseCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The root when the command runs without picocli ({@link QuickGet}); else null and the root comes from {@link #spec}. */
+    SecretsCommand quickRoot;
+
     SecretsCommand root() {
-        return (SecretsCommand) spec.root().userObject();
+        return quickRoot != null ? quickRoot : (SecretsCommand) spec.root().userObject();
     }
 
     Io io() {

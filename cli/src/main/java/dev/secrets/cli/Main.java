@@ -43,6 +43,7 @@ public final class Main {
     }
 
     static int run(String[] args, Io io) {
-        return SecretsCommand.commandLine(io, args).execute(args);
+        int quick = QuickGet.run(args, io);
+        return quick != QuickGet.NOT_QUICK ? quick : SecretsCommand.commandLine(io, args).execute(args);
     }
 }

@@ -161,7 +161,8 @@ final class SecretsCommand implements Runnable {
         return Main.USAGE;
     }
 
-    private int error(Exception e, CommandLine line) {
+    /** Maps {@code e} to one line on standard error and an exit status; {@code line} null for {@link QuickGet}'s {@code get}. */
+    int error(Exception e, CommandLine line) {
         if (debug) {
             e.printStackTrace(io.err());
         }
@@ -174,7 +175,7 @@ final class SecretsCommand implements Runnable {
             message = e.getMessage();
         } else if (e instanceof UsageException) {
             status = Main.USAGE;
-            message = e.getMessage() + " (see '" + line.getCommandSpec().qualifiedName() + " --help')";
+            message = e.getMessage() + " (see '" + (line == null ? "secrets get" : line.getCommandSpec().qualifiedName()) + " --help')";
         } else if (e instanceof ConfigurationException || e instanceof InvalidSecretException || e instanceof CliException
                 || e instanceof dev.secrets.SecretsException) {
             status = Main.ERROR;
