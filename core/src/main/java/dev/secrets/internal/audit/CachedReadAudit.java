@@ -104,22 +104,22 @@ public final class CachedReadAudit implements AutoCloseable {
             if (owner.refusing) {
                 return false;
             }
-            if (!CallerPrincipal.inUse() || !hitForCaller(now)) {
-                reads.add(now);
+            if (CallerPrincipal.inUse()) {
+                String p = CallerPrincipal.current();
+                if (p != null && !p.equals(caller)) {
+                    // A server serving many callers through one cache: count for the caller of this thread.
+                    forCaller(p).reads.add(now);
+                    return true;
+                }
             }
+            reads.add(now);
             return true;
         }
 
-        /** A server serving many callers through one cache: counts for the caller of this thread, if one is set. */
-        private boolean hitForCaller(long now) {
-            String p = CallerPrincipal.current();
-            if (p == null || p.equals(caller)) {
-                return false;
-            }
+        private Counter forCaller(String p) {
             ConcurrentHashMap<String, Counter> m = callers;
             Counter c = m == null ? null : m.get(p); // keyed by the principal itself: no key to build
-            (c != null ? c : owner.callerCounter(this, p)).reads.add(now);
-            return true;
+            return c != null ? c : owner.callerCounter(this, p);
         }
     }
 

@@ -9,15 +9,13 @@ import java.util.List;
  * An exact count of events, with the ticker readings of the first and last event since the last
  * {@link #take}, that a thread adds to without a locked instruction, a lookup or an allocation: each
  * thread counts in a slot of its own, which only it writes (plain stores, the count with release
- * order): the first thread that counted here finds its slot in a field, any other at the index of its
- * thread ID in a small open-addressing table. The reader
+ * order), found at the index of its thread ID in a small open-addressing table. The reader
  * ({@link #take}, then {@link #commit} or {@link #restore}) sums what the slots counted since the last
  * commit, under this object's monitor; so does the insertion of a thread's slot, its first event here.
  *
  * <p>Why not a {@link java.util.concurrent.atomic.LongAdder}: its increment is a locked
- * compare-and-swap, a full fence costing several nanoseconds even uncontended (11 ns against 3.5 ns
- * for this one in a loop on the loaded build machine), and two threads counting the same version
- * contend on it until it spreads over cells. Here a count costs a few loads and plain stores.
+ * compare-and-swap, a full fence costing several nanoseconds even uncontended — as much again as
+ * the cache lookup it would be counting. Here a count costs a few loads and two plain stores.
  *
  * <p>Slots are 64 bytes or more, so that two threads' counts never share a cache line, also after
  * a garbage collector has moved them next to each other. The slot of a thread that has ended is
@@ -29,7 +27,6 @@ final class PerThreadCount {
     static final long UNSET = Long.MIN_VALUE;
     private static final int INITIAL_SIZE = 4;
     private static final VarHandle FIRST;
-    private static final VarHandle LAST;
     private static final VarHandle COUNT;
     private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Slot[].class);
 
@@ -37,7 +34,6 @@ final class PerThreadCount {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             FIRST = l.findVarHandle(Slot.class, "first", long.class);
-            LAST = l.findVarHandle(Slot.class, "last", long.class);
             COUNT = l.findVarHandle(Slot.class, "count", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -66,31 +62,24 @@ final class PerThreadCount {
 
     /** Replaced, never changed in place except to fill an empty index (under the monitor). */
     private volatile Slot[] slots = new Slot[INITIAL_SIZE];
-    /** The slot of the first thread that counted here: found without the table. */
-    private Slot one;
     /** Slots in {@link #slots}; guarded by this. */
     private int size;
 
-    /**
-     * Counts one event of the calling thread at ticker reading {@code now}. Kept small (no call, no
-     * atomic instruction), so that the JIT compiler inlines it into its callers.
-     */
+    /** Counts one event of the calling thread at ticker reading {@code now}. */
     void add(long now) {
-        // A dependent chain of loads costs more here than the stores: the first thread's slot is one
-        // field away, any other thread's is looked up by its ID (measured: the table alone cost as much
-        // as the hash-map lookup whose hit is being counted).
-        Slot s = one;
         Thread t = Thread.currentThread();
+        Slot[] table = slots;
+        Slot s = table[(int) t.getId() & (table.length - 1)];
         if (s == null || s.thread != t) {
-            s = slotOf(t); // not the first thread that counted here
+            s = slotOf(t);
         }
-        // Only this thread writes the slot, except a take's reset of first to UNSET: a plain store of
-        // now after reading UNSET is either taken by that take or kept for the next.
-        if ((long) FIRST.getOpaque(s) == UNSET) { // opaque: a take's reset is seen, not read once for a whole loop
-            s.first = now;
+        // The ticks first, then the count with release order: whoever sees the count sees the ticks.
+        if ((long) FIRST.getOpaque(s) == UNSET) { // opaque: a take's reset is seen, never hoisted out of a loop
+            FIRST.compareAndSet(s, UNSET, now); // once per take; a take may have reset it meanwhile
         }
-        s.last = now;
-        // The count last, with release order: whoever reads the count sees the readings of its events.
+        if (s.last != now) {
+            s.last = now; // the coarse ticker moves every few ms: mostly not written
+        }
         COUNT.setRelease(s, s.count + 1);
     }
 
@@ -111,9 +100,6 @@ final class PerThreadCount {
 
     private synchronized Slot insert(Thread t) {
         Slot mine = new Slot(t);
-        if (one == null) {
-            one = mine; // a racing reader sees null or this slot, whose thread field is final
-        }
         Slot[] table = slots;
         if (size + 1 <= table.length / 2) {
             place(table, mine);
@@ -171,7 +157,7 @@ final class PerThreadCount {
                 continue;
             }
             long f = (long) FIRST.getAndSet(s, UNSET);
-            long l = (long) LAST.getOpaque(s); // written before the count we read
+            long l = s.last; // written before the count we read
             if (taken == null) {
                 taken = new ArrayList<>();
                 marks = new ArrayList<>();
