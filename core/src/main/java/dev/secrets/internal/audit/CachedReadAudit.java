@@ -3,6 +3,8 @@ package dev.secrets.internal.audit;
 import dev.secrets.spi.AuditEvent;
 import dev.secrets.spi.AuditSink;
 import dev.secrets.spi.SecretsMetrics;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,18 +15,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
  * Audits reads served from a client's cache without putting the audit sinks on the read's path.
  *
  * <p>A cache hit calls {@link Counter#hit} on the counter of its secret version (the counter lives in
- * the cache entry, so there is no lookup): two reads of flags, then a count in the calling thread's
- * own slot of a {@link PerThreadCount} — plain stores, no locked instruction, nothing shared with
- * other cores. No hit takes a lock, allocates, or waits for I/O (a thread's first hit on a counter
- * makes its slot). Under a caller principal ({@link CallerPrincipal}, a server), the hit is counted
- * on that caller's counter of the version, found in a map keyed by the principal string. A
- * background writer ({@link #flush}, every {@code interval} on a
+ * the cache entry, so there is no lookup): one {@link LongAdder} increment, which threads on
+ * different cores do not contend on, and two reads of rarely written fields. No hit takes a lock,
+ * allocates, or waits for I/O. A background writer ({@link #flush}, every {@code interval} on a
  * daemon thread of its own, and once more on {@link #close}) turns the counts that grew since the
  * last flush into one {@value AuditEvent#CACHED_READ} event per secret version — count, first and
  * last time — and hands them to the sinks in one {@link AuditSink#recordAll} call, so the file sink
@@ -41,12 +41,13 @@ import java.util.function.LongSupplier;
  * ({@link #sinkRecorded}) lifts it. With fail-open sinks nothing throws and a refused flush is
  * counted as dropped by the dispatcher, like any other event.
  *
- * <p>Thread-safe. Counters are kept for the client's life: one small object per secret version (and
- * caller) ever read from the cache, with a slot of 72 bytes per live thread that read it.
+ * <p>Thread-safe. Counters are kept for the client's life: one small object per secret version ever
+ * read from the cache.
  */
 public final class CachedReadAudit implements AutoCloseable {
     /** How often counts are written when {@code secrets.audit.cached-reads.interval} is not set. */
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
+    private static final long UNSET = Long.MIN_VALUE;
 
     private final List<AuditSink> sinks;
     private final String principal;
@@ -77,16 +78,29 @@ public final class CachedReadAudit implements AutoCloseable {
         this.intervalNanos = interval.toNanos();
     }
 
-    /** The cached reads of one secret version, for one principal. */
+    /** The cached reads of one secret version. */
     public static final class Counter {
+        private static final VarHandle FIRST;
+
+        static {
+            try {
+                FIRST = MethodHandles.lookup().findVarHandle(Counter.class, "firstTick", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         private final CachedReadAudit owner;
         private final String secretId;
         private final String versionId;
         /** The caller the reads are counted for, or null for the client's own principal. */
         private final String caller;
-        private final PerThreadCount reads = new PerThreadCount();
-        /** The counters of this version for callers set with {@link CallerPrincipal#callAs}; made on first use. */
-        private volatile ConcurrentHashMap<String, Counter> callers;
+        private final LongAdder hits = new LongAdder();
+        /** Ticker value of the first hit since the last flush, {@link #UNSET} when none. */
+        private volatile long firstTick = UNSET;
+        private volatile long lastTick = UNSET;
+        /** Hits already handed to the sinks; read and written only under {@code flushing}. */
+        private long reported;
 
         private Counter(CachedReadAudit owner, String secretId, String versionId, String caller) {
             this.owner = owner;
@@ -108,18 +122,20 @@ public final class CachedReadAudit implements AutoCloseable {
                 String p = CallerPrincipal.current();
                 if (p != null && !p.equals(caller)) {
                     // A server serving many callers through one cache: count for the caller of this thread.
-                    forCaller(p).reads.add(now);
-                    return true;
+                    return owner.counters.computeIfAbsent(secretId + '\0' + versionId + '\0' + p,
+                            k -> new Counter(owner, secretId, versionId, p)).hit(now);
                 }
             }
-            reads.add(now);
+            hits.increment();
+            // Written only when they change: the ticker moves every few milliseconds, so these
+            // cache lines stay shared between the cores that read this secret.
+            if (firstTick == UNSET) {
+                FIRST.compareAndSet(this, UNSET, now);
+            }
+            if (lastTick != now) {
+                lastTick = now;
+            }
             return true;
-        }
-
-        private Counter forCaller(String p) {
-            ConcurrentHashMap<String, Counter> m = callers;
-            Counter c = m == null ? null : m.get(p); // keyed by the principal itself: no key to build
-            return c != null ? c : owner.callerCounter(this, p);
         }
     }
 
@@ -127,16 +143,6 @@ public final class CachedReadAudit implements AutoCloseable {
     public Counter counter(String secretId, String versionId) {
         startWriter();
         return counters.computeIfAbsent(secretId + '\0' + versionId, k -> new Counter(this, secretId, versionId, null));
-    }
-
-    private Counter callerCounter(Counter base, String caller) {
-        synchronized (base) {
-            if (base.callers == null) {
-                base.callers = new ConcurrentHashMap<>();
-            }
-        }
-        return base.callers.computeIfAbsent(caller, p -> counters.computeIfAbsent(base.secretId + '\0' + base.versionId + '\0' + p,
-                k -> new Counter(this, base.secretId, base.versionId, p)));
     }
 
     /** A synchronous event could not be recorded: cached reads go through the synchronous path until one is. */
@@ -160,17 +166,23 @@ public final class CachedReadAudit implements AutoCloseable {
             long nowTick = ticker.getAsLong();
             Instant now = clock.instant();
             List<AuditEvent> events = new ArrayList<>();
-            List<Counter> counted = new ArrayList<>();
-            List<PerThreadCount.Taken> taken = new ArrayList<>();
+            List<Counter> taken = new ArrayList<>();
+            List<long[]> marks = new ArrayList<>(); // per counter: total hits counted, first tick taken
             for (Counter c : counters.values()) {
-                PerThreadCount.Taken t = c.reads.take();
-                if (t == null) {
+                long total = c.hits.sum();
+                long n = total - c.reported;
+                if (n == 0) {
                     continue;
                 }
-                events.add(AuditEvent.cachedReads(c.secretId, c.versionId, c.caller != null ? c.caller : principal,
-                        at(t.first, nowTick, now), at(t.last, nowTick, now), t.count));
-                counted.add(c);
-                taken.add(t);
+                long first = (long) Counter.FIRST.getAndSet(c, UNSET);
+                long last = c.lastTick;
+                if (first == UNSET || first - last > 0) {
+                    first = last; // its first hit was reported with the last flush's counts, in a race with it
+                }
+                events.add(AuditEvent.cachedReads(c.secretId, c.versionId, c.caller != null ? c.caller : principal, at(first, nowTick, now),
+                        at(last, nowTick, now), n));
+                taken.add(c);
+                marks.add(new long[] {total, first});
             }
             if (events.isEmpty()) {
                 return;
@@ -182,12 +194,12 @@ public final class CachedReadAudit implements AutoCloseable {
             } catch (RuntimeException refused) {
                 refusing = true;
                 for (int i = 0; i < taken.size(); i++) {
-                    counted.get(i).reads.restore(taken.get(i)); // reported again by the next flush
+                    Counter.FIRST.compareAndSet(taken.get(i), UNSET, marks.get(i)[1]); // keep the first time for the retry
                 }
                 return;
             }
             for (int i = 0; i < taken.size(); i++) {
-                counted.get(i).reads.commit(taken.get(i));
+                taken.get(i).reported = marks.get(i)[0];
             }
             refusing = false;
         }
