@@ -189,6 +189,10 @@ public final class RecordLog {
             }
             listing = again;
         }
+        if (listing.keys.isEmpty() && mark != null) {
+            // Never a compaction's doing this many times over: every generation of a log it verified was deleted.
+            throw rolledBack(name, "it has no generation left", mark);
+        }
         throw new StoreUnavailableException("could not read '" + name + "' from " + store.location()
                 + ": it kept changing under " + READ_ATTEMPTS + " attempts");
     }
@@ -343,13 +347,16 @@ public final class RecordLog {
 
     private Entry notRolledBack(String name, Entry entry, Long mark) {
         if (mark != null && entry.generation < mark) {
-            String what = name.startsWith("secrets/") ? "secret '" + name.substring("secrets/".length()) + "'"
-                    : name.startsWith("keys/") ? "the keyring of master key '" + name.substring("keys/".length()) + "'" : "'" + name + "'";
-            throw new dev.secrets.SecretRolledBackException(what + " was rolled back in store " + store.location() + ": its latest "
-                    + "generation is " + entry.generation + ", but this client already verified generation " + mark
-                    + "; newer generations were deleted, and the older state is refused");
+            throw rolledBack(name, "its latest generation is " + entry.generation, mark);
         }
         return entry;
+    }
+
+    private dev.secrets.SecretRolledBackException rolledBack(String name, String found, Long mark) {
+        String what = name.startsWith("secrets/") ? "secret '" + name.substring("secrets/".length()) + "'"
+                : name.startsWith("keys/") ? "the keyring of master key '" + name.substring("keys/".length()) + "'" : "'" + name + "'";
+        return new dev.secrets.SecretRolledBackException(what + " was rolled back in store " + store.location() + ": " + found
+                + ", but this client already verified generation " + mark + "; newer generations were deleted, and the older state is refused");
     }
 
     /** {@link ObjectStore#get}, with an object the store refuses to read reported as a damaged record. */

@@ -242,6 +242,20 @@ class RecordLogTest {
         assertThat(reader.read("x").map(RecordLogTest::s)).contains("one");
     }
 
+    /** Deleting every generation (not something compaction ever does) is refused by a client that verified the log, not read as absence. */
+    @Test
+    void everyGenerationDeleted_isRefusedAsARollback_byAClientThatVerifiedTheLog() {
+        log.append("x", null, b("one"));
+        RecordLog reader = new RecordLog(store, new SecureRandom());
+        reader.confirm("x", reader.read("x").orElseThrow().generation());
+        store.delete(RecordLog.key("x", 1));
+
+        assertThatThrownBy(() -> reader.read("x")).isInstanceOf(dev.secrets.SecretRolledBackException.class)
+                .hasMessage("'x' was rolled back in store " + store.location() + ": it has no generation left, but this client already "
+                        + "verified generation 1; newer generations were deleted, and the older state is refused");
+        assertThat(new RecordLog(store, new SecureRandom()).read("x")).as("a client that never saw it").isEmpty();
+    }
+
     /** A writer whose check listing misses its own new generation (compacted by a later writer) looks again instead of guessing. */
     @Test
     void aWriteWhoseCheckListingMissesIt_isConfirmedFromTheNextListing() {
