@@ -2,29 +2,16 @@ package dev.secrets;
 
 import dev.secrets.internal.EngineAssembly;
 import dev.secrets.internal.SecretsEngine;
-import dev.secrets.internal.cache.RefreshScheduler;
-import dev.secrets.internal.crypto.KeyProviders;
-import dev.secrets.internal.crypto.RootKey;
 import dev.secrets.internal.read.BatchReader;
 import dev.secrets.internal.rotation.RotationEngine;
-import dev.secrets.internal.rotation.RotationTiming;
-import dev.secrets.internal.store.RecordLog;
-import dev.secrets.spi.AuditSink;
-import dev.secrets.spi.KeyRoot;
 import dev.secrets.spi.ObjectStore;
 import dev.secrets.spi.Rotator;
-import dev.secrets.spi.SecretsMetrics;
-import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
-import java.util.function.LongSupplier;
 
 /**
  * The one type an application holds: reads, writes, labels, lifecycle and master keys of the
@@ -40,18 +27,22 @@ import java.util.function.LongSupplier;
  * invalid request writes nothing.
  *
  * <p>Thread-safe. Build one per store and share it; {@link #close()} releases the store.
+ *
+ * <p>(Its master-key operations — {@link #initialize}, {@link #rotateMasterKey}, {@link #rewrap},
+ * {@link #rekey}, {@link #retireKeyVersion}, {@link #describeMasterKey}, {@link #masterKeyProvider},
+ * {@link #masterKeyNames}, {@link #moveToKey} — are declared in a package-private superclass, to keep
+ * each source file readable; they are methods of this class like any other.)
  */
-public final class SecretsClient implements AutoCloseable {
+public final class SecretsClient extends KeyAdministration implements AutoCloseable {
     private final SecretsEngine engine;
     private final RotationEngine rotations;
-    private final Function<String, String> environment;
     private final BatchReader batch;
 
-    private SecretsClient(SecretsEngine engine, List<Rotator> rotators, Function<String, String> environment, Duration rotationLease) {
+    SecretsClient(SecretsEngine engine, List<Rotator> rotators, Function<String, String> environment, Duration rotationLease) {
+        super(engine, environment);
         this.engine = engine;
-        this.environment = environment;
         this.rotations = new RotationEngine(engine, rotators, rotationLease);
-        this.batch = new BatchReader(engine.store(), new RecordLog(engine.store(), engine.random()), engine::readListed);
+        this.batch = engine.batch();
     }
 
     /** A builder; see {@link Builder}. */
@@ -109,11 +100,7 @@ public final class SecretsClient implements AutoCloseable {
      * filters, sort and page size), with the token of the next page; see {@link #getSecretValues(Collection)}.
      */
     public BatchGetResult getSecretValues(ListSecretsRequest filter) {
-        Page<SecretDescription> page = engine.list(filter);
-        List<String> ids = page.items().stream().map(d -> d.id().value()).toList();
-        // The batch comes in ID order; a sorted listing keeps its own.
-        BatchGetResult r = filter.sort() != null ? batch.readInOrder(ids) : batch.read(ids);
-        return r.withNextToken(page.nextToken());
+        return batch.readPage(engine.list(filter), filter.sort() != null);
     }
 
     /** Everything about a secret except its values. Works without the secret's master key. */
@@ -223,83 +210,6 @@ public final class SecretsClient implements AutoCloseable {
     /** Purges every secret whose recovery window has passed; returns how many. */
     public int purgeExpired() {
         return engine.purgeExpired();
-    }
-
-    // ---------------------------------------------------------------- master keys
-
-    /**
-     * Initializes the store for master key {@code keyName}: creates the store's identity and the
-     * key's keyring if absent, and checks that this client's root key opens it. Idempotent.
-     *
-     * @return the store's ID
-     * @throws MissingMasterKeyException when this client has no root for {@code keyName}
-     * @throws WrongMasterKeyException when the store's keyring was made with another root
-     */
-    public String initialize(String keyName) {
-        return engine.initialize(keyName);
-    }
-
-    /** Adds a new version to master key {@code keyName}; new data keys are wrapped by it. Returns its number. */
-    public int rotateMasterKey(String keyName) {
-        return engine.rotateMasterKey(keyName);
-    }
-
-    /**
-     * Re-wraps every data key under master key {@code keyName} with its newest version, without
-     * touching the values. Returns the number of versions re-wrapped.
-     *
-     * @param progress called with (secrets done, secrets in all) as it goes; may be null
-     */
-    public int rewrap(String keyName, java.util.function.BiConsumer<Integer, Integer> progress) {
-        return engine.rewrap(keyName, progress);
-    }
-
-    /**
-     * Moves master key {@code keyName} to the root named by {@code toUri} (any key URI: file → HSM,
-     * or a leaked root → a fresh one): every key version is re-encrypted under the new root in one
-     * atomic write, and the keyring's older generations are deleted, so the old root opens nothing
-     * in the store. This client needs the old root; a rekey that was interrupted is finished by
-     * running it again. Returns the number of key versions moved.
-     *
-     * @throws WrongMasterKeyException when neither the configured root nor {@code toUri} opens the keyring
-     */
-    public int rekey(String keyName, String toUri) {
-        // Not closed: this client goes on using the new root for the key.
-        KeyRoot to = KeyProviders.open(keyName, toUri, environment);
-        return engine.masterKeys().rekey(keyName, to);
-    }
-
-    /**
-     * Retires version {@code version} of master key {@code keyName}: its material is destroyed and
-     * values still under it can no longer be read. Refuses while values are still under it (run
-     * {@link #rewrap} first) unless {@code force}; never retires the primary version.
-     */
-    public MasterKeyDescription retireKeyVersion(String keyName, int version, boolean force) {
-        return engine.masterKeys().retire(keyName, version, force);
-    }
-
-    /** Master key {@code keyName}: provider scheme and versions with their state (needs its root). */
-    public MasterKeyDescription describeMasterKey(String keyName) {
-        return engine.masterKeys().describe(keyName);
-    }
-
-    /**
-     * The scheme of the root that wraps master key {@code keyName} ({@code file}, {@code pkcs11},
-     * {@code aws-kms}…), read from its keyring without needing the root; {@code none} when the
-     * store has no keyring for it.
-     */
-    public String masterKeyProvider(String keyName) {
-        return engine.masterKeys().providerOf(keyName);
-    }
-
-    /** The names of the master keys that have a keyring in the store. */
-    public List<String> masterKeyNames() {
-        return engine.masterKeys().names();
-    }
-
-    /** Re-encrypts a secret under another master key (this client must hold both). */
-    public void moveToKey(String id, String newKeyName) {
-        engine.moveToKey(id, newKeyName);
     }
 
     // ---------------------------------------------------------------- rotation
@@ -433,176 +343,8 @@ public final class SecretsClient implements AutoCloseable {
      * Builds a {@link SecretsClient}. Explicit builder settings win over {@link #config}; the
      * configuration is fixed once {@link #build()} returns.
      */
-    public static final class Builder {
-        private SecretsConfig config;
-        private String storeUri;
-        private ObjectStore objectStore;
-        private final Map<String, String> keyUris = new LinkedHashMap<>();
-        private final Map<String, byte[]> keyBytes = new LinkedHashMap<>();
-        private Clock clock = Clock.systemUTC();
-        private LongSupplier ticker = dev.secrets.internal.cache.CoarseTicker::read;
-        private SecureRandom random;
-        private Duration cacheTtl;
-        private Integer cacheMaxSize;
-        private Duration rotationLease;
-        private Integer maxVersions;
-        private String principal;
-        private final List<AuditSink> auditSinks = new ArrayList<>();
-        private Boolean auditFailClosed;
-        private SecretsMetrics metrics = SecretsMetrics.NONE;
-        private Function<String, String> environment = System::getenv;
-        private final List<Rotator> rotators = new ArrayList<>();
-        private RefreshScheduler refreshScheduler;
-
-        private Builder() {
-        }
-
-        /** The configuration chain to read unset settings from; default {@link SecretsConfig#load()}. */
-        public Builder config(SecretsConfig config) {
-            this.config = Objects.requireNonNull(config, "config");
-            return this;
-        }
-
-        /** Store URI: {@code file:PATH} or {@code s3://BUCKET/PREFIX?…}. */
-        public Builder store(String uri) {
-            this.storeUri = uri;
-            return this;
-        }
-
-        /** A store instance, for embedding and tests. */
-        public Builder store(ObjectStore store) {
-            this.objectStore = store;
-            return this;
-        }
-
-        /**
-         * Key URI of master key {@code name}: {@code env:}, {@code file:}, {@code passphrase-env:},
-         * {@code pkcs11:}, or any scheme a {@link dev.secrets.spi.KeyProvider} on the class path handles.
-         */
-        public Builder masterKey(String name, String keyUri) {
-            keyUris.put(name, keyUri);
-            return this;
-        }
-
-        /** 32 bytes of master key root for {@code name} (copied). */
-        public Builder masterKey(String name, byte[] key) {
-            keyBytes.put(name, RootKey.ofBytes(name, key).material(null));
-            return this;
-        }
-
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock);
-            return this;
-        }
-
-        /** Source of nanoseconds for cache expiry; default a millisecond-resolution {@link System#nanoTime()}. */
-        public Builder ticker(LongSupplier ticker) {
-            this.ticker = Objects.requireNonNull(ticker);
-            return this;
-        }
-
-        // The scheduler of the cache's background refreshes, for tests of this package; default one daemon thread.
-        Builder refreshScheduler(RefreshScheduler scheduler) {
-            this.refreshScheduler = Objects.requireNonNull(scheduler);
-            return this;
-        }
-
-        public Builder random(SecureRandom random) {
-            this.random = Objects.requireNonNull(random);
-            return this;
-        }
-
-        public Builder cacheTtl(Duration ttl) {
-            this.cacheTtl = ttl;
-            return this;
-        }
-
-        /**
-         * How long a rotation step may run without renewing its lease before another runner may take the
-         * rotation over; default {@code secrets.rotation.lease}, else 10 minutes. At least 10 seconds.
-         */
-        public Builder rotationLease(Duration lease) {
-            this.rotationLease = Objects.requireNonNull(lease);
-            return this;
-        }
-
-        public Builder cacheMaxSize(int max) {
-            this.cacheMaxSize = max;
-            return this;
-        }
-
-        /**
-         * Most versions a secret keeps, 2 to 100 (default {@code secrets.versions.max}, else 100); a write
-         * beyond it removes the oldest versions without labels.
-         */
-        public Builder maxVersions(int max) {
-            this.maxVersions = max;
-            return this;
-        }
-
-        /** Recorded as the principal of every audit event of this client. */
-        public Builder principal(String principal) {
-            this.principal = principal;
-            return this;
-        }
-
-        /**
-         * Adds an audit sink, besides those of {@code secrets.audit.log} (a {@link dev.secrets.audit.JsonLinesAuditSink})
-         * and {@code secrets.audit.slf4j=true} (a {@link dev.secrets.audit.Slf4jAuditSink}).
-         */
-        public Builder auditSink(AuditSink sink) {
-            auditSinks.add(Objects.requireNonNull(sink));
-            return this;
-        }
-
-        /**
-         * A rotator to use by its name, in addition to (and before) those found by
-         * {@link java.util.ServiceLoader} in {@code META-INF/services/dev.secrets.spi.Rotator}.
-         */
-        public Builder rotator(Rotator rotator) {
-            rotators.add(Objects.requireNonNull(rotator));
-            return this;
-        }
-
-        /**
-         * Whether an operation whose audit event no sink could record fails ({@link AuditFailedException};
-         * a write then writes nothing). Default {@code secrets.audit.fail-closed}, else true unless the
-         * SLF4J sink is the only sink.
-         */
-        public Builder auditFailClosed(boolean failClosed) {
-            this.auditFailClosed = failClosed;
-            return this;
-        }
-
-        /** Where counters and timers go; default {@link SecretsMetrics#NONE}. */
-        public Builder metrics(SecretsMetrics metrics) {
-            this.metrics = Objects.requireNonNull(metrics);
-            return this;
-        }
-
-        /** The environment key URIs are read from; default the process environment. */
-        public Builder environment(Function<String, String> env) {
-            this.environment = Objects.requireNonNull(env);
-            return this;
-        }
-
-        /**
-         * Builds the client.
-         *
-         * @throws ConfigurationException when no store is set, its scheme is unknown, or a key URI is bad
-         */
-        public SecretsClient build() {
-            SecretsEngine engine = EngineAssembly.engine(new EngineAssembly.Settings(config, storeUri, objectStore,
-                    new LinkedHashMap<>(keyUris), new LinkedHashMap<>(keyBytes), clock, ticker, random, cacheTtl, cacheMaxSize, maxVersions,
-                    principal, List.copyOf(auditSinks), auditFailClosed, metrics, environment, refreshScheduler));
-            Duration lease;
-            try {
-                lease = RotationTiming.lease(rotationLease, engine.config());
-            } catch (RuntimeException e) {
-                engine.close();
-                throw e;
-            }
-            return new SecretsClient(engine, List.copyOf(rotators), environment, lease);
+    public static final class Builder extends ClientBuilder {
+        Builder() {
         }
 
         /**

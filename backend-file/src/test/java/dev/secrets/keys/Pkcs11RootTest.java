@@ -7,13 +7,13 @@ import dev.secrets.ConfigurationException;
 import dev.secrets.CreateSecretRequest;
 import dev.secrets.GetSecretValueRequest;
 import dev.secrets.MasterKeyDescription;
+import dev.secrets.Pkcs11Token;
 import dev.secrets.SecretKind;
 import dev.secrets.SecretValue;
 import dev.secrets.SecretsClient;
 import dev.secrets.SecretsConfig;
 import dev.secrets.WrongMasterKeyException;
 import dev.secrets.file.FileObjectStore;
-import dev.secrets.internal.pkcs11.Pkcs11Keys;
 import dev.secrets.testing.SoftHsm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,7 +55,7 @@ class Pkcs11RootTest {
 
     static synchronized String newKey(String token, String object) {
         String uri = SoftHsm.uri(token, object);
-        Pkcs11Keys.generate("default", uri, SoftHsm.environment()::get);
+        assertThat(Pkcs11Token.generateKey(uri, SoftHsm.environment()::get)).isEqualTo("pkcs11:token=" + token + ";object=" + object);
         return uri;
     }
 
@@ -144,7 +144,7 @@ class Pkcs11RootTest {
     @Test
     void wrongPin_isOneClearErrorWithoutThePin() {
         Function<String, String> wrong = Map.of(SoftHsm.PIN_ENV, "999999")::get;
-        assertThatThrownBy(() -> Pkcs11Keys.generate("default", SoftHsm.uri(SoftHsm.PIN_TEST_TOKEN, "k"), wrong))
+        assertThatThrownBy(() -> Pkcs11Token.generateKey(SoftHsm.uri(SoftHsm.PIN_TEST_TOKEN, "k"), wrong))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessage("master key 'default' (pkcs11:token=pin-test;object=k): wrong PIN for the token (PIN from environment variable "
                         + SoftHsm.PIN_ENV + ")")

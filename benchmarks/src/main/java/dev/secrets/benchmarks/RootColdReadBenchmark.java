@@ -1,6 +1,7 @@
 package dev.secrets.benchmarks;
 
 import dev.secrets.CreateSecretRequest;
+import dev.secrets.Pkcs11Token;
 import dev.secrets.SecretKind;
 import dev.secrets.SecretValue;
 import dev.secrets.SecretVersion;
@@ -79,7 +80,7 @@ public class RootColdReadBenchmark {
             }
             String object = "bench-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
             uri = "pkcs11:token=bench;object=" + object + "?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-source=env:" + PIN_ENV;
-            dev.secrets.internal.pkcs11.Pkcs11Keys.generate("default", uri, ENV::get);
+            Pkcs11Token.generateKey(uri, ENV::get);
         }
         client = SecretsClient.builder()
                 .config(SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build())

@@ -4,9 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.secrets.MasterKeyDescription;
 import dev.secrets.MissingMasterKeyException;
+import dev.secrets.Pkcs11Token;
 import dev.secrets.SecretsClient;
-import dev.secrets.internal.pkcs11.Pkcs11Keys;
-import dev.secrets.internal.pkcs11.Pkcs11Root;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import picocli.CommandLine;
@@ -55,13 +54,13 @@ final class KeysCommand implements Runnable {
                 throw new UsageException("give exactly one of --out PATH, --print or --pkcs11 URI");
             }
             if (pkcs11 != null) {
-                Pkcs11Root root = Pkcs11Keys.generate("default", pkcs11, System::getenv);
+                String key = Pkcs11Token.generateKey(pkcs11);
                 if (output.json) {
                     ObjectNode n = JSON.createObjectNode();
-                    n.put("key", root.describe());
+                    n.put("key", key);
                     printJson(n);
                 } else {
-                    out().println("new AES-256 key " + root.describe() + " inside the token (sensitive, non-extractable); use it with --key '"
+                    out().println("new AES-256 key " + key + " inside the token (sensitive, non-extractable); use it with --key '"
                             + pkcs11 + "' or move a master key to it with 'secrets keys rekey --to URI'");
                 }
                 return Main.OK;

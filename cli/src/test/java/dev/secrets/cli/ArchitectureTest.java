@@ -15,9 +15,7 @@ class ArchitectureTest {
         PackageDependencies d = PackageDependencies.of(Path.of("target/classes"));
 
         assertThat(d.packages()).contains("dev.secrets.cli");
-        // Known, to be removed: `secrets keys generate` creates a PKCS#11 key through core's internals; it needs a
-        // public door in core (key-providers' follow-up). Any other use of another module's internals fails here.
-        assertThat(d.foreignInternalUses()).containsOnly("dev.secrets.cli.KeysCommand$Generate → dev.secrets.internal.pkcs11.Pkcs11Keys");
+        assertThat(d.foreignInternalUses()).isEmpty();
         assertThat(d.cycles(Set.of())).isEmpty();
     }
 }

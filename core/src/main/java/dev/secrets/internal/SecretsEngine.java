@@ -16,6 +16,7 @@ import dev.secrets.internal.audit.Auditor;
 import dev.secrets.internal.audit.CachedReadAudit;
 import dev.secrets.internal.cache.RefreshScheduler;
 import dev.secrets.internal.cache.SecretCache;
+import dev.secrets.internal.read.BatchReader;
 import dev.secrets.internal.keys.KeyringStore;
 import dev.secrets.internal.record.SecretRecord;
 import dev.secrets.internal.record.VersionHygiene;
@@ -66,6 +67,7 @@ public final class SecretsEngine implements RotationSupport, AutoCloseable {
     private final MasterKeys masterKeys;
     private final Map<String, ? extends KeyRoot> roots;
     private final KeyringStore keyrings;
+    private final BatchReader batch;
     /** How long a stale value may stand in while the store fails, unless configured. */
     private static final Duration DEFAULT_STALE_MAX_AGE = Duration.ofHours(24);
 
@@ -103,6 +105,12 @@ public final class SecretsEngine implements RotationSupport, AutoCloseable {
         this.lifecycle = new SecretLifecycle(repository, catalog, cache, audit, clock);
         this.keys = new KeyOperations(repository, catalog, cache, audit, clock);
         this.masterKeys = new MasterKeys(this, keyrings, identity, repository::loadAnyKey, audit::preflight, cache::clear);
+        this.batch = new BatchReader(store, log, this::readListed); // the same log: what this client verified counts there too
+    }
+
+    /** Reads of many secrets with one listing. */
+    public BatchReader batch() {
+        return batch;
     }
 
     /** Rekey, retire and description of master keys. */

@@ -2,6 +2,8 @@ package dev.secrets.internal.read;
 
 import dev.secrets.BatchGetError;
 import dev.secrets.BatchGetResult;
+import dev.secrets.Page;
+import dev.secrets.SecretDescription;
 import dev.secrets.SecretId;
 import dev.secrets.SecretVersion;
 import dev.secrets.SecretsException;
@@ -28,7 +30,8 @@ import java.util.TreeSet;
  * listed: on a store that gives ETags (S3), the GET's ETag equals the listing's; on one that does not
  * (the file store), one more listing of the same prefix shows the same highest generation. A secret
  * for which neither holds is read alone through {@link RecordLog#read}. An ID absent from the listing
- * does not exist.
+ * does not exist, unless this client verified its record before: a log is never emptied, so the listing
+ * ran while a write compacted it, and the secret is read alone.
  *
  * <p>The listing never costs more requests than reading each secret alone would: it stops after as
  * many pages as there are IDs, and the IDs it has not passed by then are read alone.
@@ -53,6 +56,15 @@ public final class BatchReader {
         this.store = store;
         this.log = log;
         this.opener = opener;
+    }
+
+    /**
+     * The values of the secrets a listing page holds, with the page's next token: in the page's order
+     * when the listing was {@code sorted}, else in ID order.
+     */
+    public BatchGetResult readPage(Page<SecretDescription> page, boolean sorted) {
+        List<String> ids = page.items().stream().map(d -> d.id().value()).toList();
+        return (sorted ? readInOrder(ids) : read(ids)).withNextToken(page.nextToken());
     }
 
     /** As {@link #read}, with the values in the order of {@code ids} (a sorted listing's) instead of ID order. */
@@ -113,6 +125,9 @@ public final class BatchReader {
             }
             String key = first.latest.get(id);
             if (key == null) {
+                if (log.verified(SECRETS + id)) {
+                    alone.add(id); // seen before, so it exists: this listing ran while a write compacted its log
+                }
                 continue; // not in the store: the opener reports it
             }
             Optional<StoredObject> got = store.getWithETag(key);

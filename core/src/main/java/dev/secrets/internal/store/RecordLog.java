@@ -6,15 +6,12 @@ import dev.secrets.spi.ListPage;
 import dev.secrets.spi.ObjectStore;
 import dev.secrets.spi.RefusedObjectException;
 import dev.secrets.spi.StoredObject;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.zip.CRC32C;
 
 /**
  * Compare-and-set over an {@link ObjectStore} that can only create-if-absent.
@@ -29,14 +26,20 @@ import java.util.zip.CRC32C;
  * are deleted once a newer one is acknowledged (compaction), so a read is one list and one get
  * on a store that gives ETags (two lists and one get on one that does not), whatever the number of writes.
  *
- * <p>Object layout: one JSON line {@code {"g":N,"l":"<base64 lineage>","c":"<CRC-32C of the lineage, hex>"}}, then
- * the payload bytes.
+ * <p>Listings may be weakly consistent (a directory read, an in-memory server's index): a listing
+ * that runs while a writer creates generation n+1 and compacts n away may show neither. A log is never
+ * emptied once written (a deleted secret keeps a tombstone generation), so a reader never takes such a
+ * listing for absence: a log this client has seen is listed again until a generation shows, and any
+ * other log is reported absent only when a second listing, begun after the first, finds nothing
+ * either. A writer whose own new generation is missing from its check listing lists again.
+ *
+ * <p>Object layout: see {@link RecordFrame}.
  * Thread-safe; holds no lock.
  */
 public final class RecordLog {
     /** Write IDs kept per object. */
     static final int LINEAGE = 64;
-    private static final int ID_BYTES = 8;
+    static final int ID_BYTES = 8;
     private static final int PAGE = 1000;
     private static final int READ_ATTEMPTS = 20;
 
@@ -142,10 +145,24 @@ public final class RecordLog {
         // What was verified before this read began: a read concurrent with a write may still see the older state.
         Long mark = highWater.get(name);
         Listing listing = generations(name);
+        boolean seen = mark != null;
         for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
             if (listing.keys.isEmpty()) {
-                return Optional.empty();
+                if (seen) {
+                    // A log is never emptied (a deleted secret keeps a tombstone generation): this listing
+                    // ran while a write created the next generation and compacted the one before.
+                    listing = generations(name);
+                    continue;
+                }
+                Listing again = generations(name);
+                if (again.keys.isEmpty()) {
+                    return Optional.empty(); // two listings, one after the other, found nothing
+                }
+                listing = again;
+                seen = true;
+                continue;
             }
+            seen = true;
             String latest = listing.latest();
             Optional<StoredObject> got = getWithETag(name, latest);
             if (got.isEmpty()) {
@@ -159,7 +176,8 @@ public final class RecordLog {
             }
             Listing again = generations(name);
             if (again.keys.isEmpty()) {
-                return Optional.empty(); // the whole log was removed meanwhile (a purge)
+                listing = again; // missed mid-compaction (a log is never emptied): look again
+                continue;
             }
             String now = again.latest();
             if (now.equals(latest)) {
@@ -170,6 +188,10 @@ public final class RecordLog {
                 return Optional.of(entry); // the object read is in the history: a state that was the latest
             }
             listing = again;
+        }
+        if (listing.keys.isEmpty() && mark != null) {
+            // Never a compaction's doing this many times over: every generation of a log it verified was deleted.
+            throw rolledBack(name, "it has no generation left", mark);
         }
         throw new StoreUnavailableException("could not read '" + name + "' from " + store.location()
                 + ": it kept changing under " + READ_ATTEMPTS + " attempts");
@@ -186,14 +208,17 @@ public final class RecordLog {
         long generation = previous == null ? 1 : previous.generation + 1;
         byte[] writeId = new byte[ID_BYTES];
         random.nextBytes(writeId);
-        byte[] lineage = extend(previous == null ? new byte[0] : previous.lineage, writeId);
+        byte[] lineage = RecordFrame.extend(previous == null ? new byte[0] : previous.lineage, writeId);
         String key = key(name, generation);
-        if (!store.putIfAbsent(key, frame(generation, lineage, payload))) {
+        if (!store.putIfAbsent(key, RecordFrame.encode(generation, lineage, payload))) {
             return false;
         }
         for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
             List<String> keys = generationKeys(name);
-            String latest = keys.isEmpty() ? key : keys.get(keys.size() - 1);
+            if (keys.isEmpty() || generationOf(keys.get(keys.size() - 1)) < generation) {
+                continue; // our object is gone, so a newer generation exists that this listing missed: look again
+            }
+            String latest = keys.get(keys.size() - 1);
             long latestGeneration = generationOf(latest);
             if (latestGeneration <= generation) {
                 compact(keys, generation);
@@ -302,60 +327,9 @@ public final class RecordLog {
         }
     }
 
-    private static byte[] extend(byte[] lineage, byte[] writeId) {
-        int keep = Math.min(lineage.length, (LINEAGE - 1) * ID_BYTES);
-        byte[] out = new byte[keep + ID_BYTES];
-        System.arraycopy(lineage, lineage.length - keep, out, 0, keep);
-        System.arraycopy(writeId, 0, out, keep, ID_BYTES);
-        return out;
-    }
-
-    private static byte[] frame(long generation, byte[] lineage, byte[] payload) {
-        byte[] head = ("{\"g\":" + generation + ",\"l\":\"" + Base64.getEncoder().encodeToString(lineage) + "\",\"c\":\""
-                + checksum(lineage) + "\"}\n")
-                .getBytes(StandardCharsets.US_ASCII);
-        byte[] out = new byte[head.length + payload.length];
-        System.arraycopy(head, 0, out, 0, head.length);
-        System.arraycopy(payload, 0, out, head.length, payload.length);
-        return out;
-    }
-
-    /** The payload is authenticated by its owner (MAC, AEAD); the lineage is checked here so damage to it is noticed too. */
-    private static String checksum(byte[] lineage) {
-        CRC32C crc = new CRC32C();
-        crc.update(lineage);
-        return String.format("%08x", crc.getValue());
-    }
-
     /** Parses an object of log {@code name} read at {@code key} (for callers that listed and got it themselves). */
     public Entry parse(String name, String key, byte[] bytes) {
-        int nl = -1;
-        for (int i = 0; i < bytes.length && i < 4096; i++) {
-            if (bytes[i] == '\n') {
-                nl = i;
-                break;
-            }
-        }
-        long generation = generationOf(key);
-        try {
-            if (nl < 0) {
-                throw new IllegalArgumentException("no frame line");
-            }
-            String head = new String(bytes, 0, nl, StandardCharsets.US_ASCII);
-            String prefix = "{\"g\":" + generation + ",\"l\":\"";
-            int check = head.lastIndexOf("\",\"c\":\"");
-            if (!head.startsWith(prefix) || !head.endsWith("\"}") || check < prefix.length()) {
-                throw new IllegalArgumentException("frame does not match its key");
-            }
-            byte[] lineage = Base64.getDecoder().decode(head.substring(prefix.length(), check));
-            if (lineage.length == 0 || lineage.length % ID_BYTES != 0 || lineage.length > LINEAGE * ID_BYTES
-                    || !head.substring(check + 7, head.length() - 2).equals(checksum(lineage))) {
-                throw new IllegalArgumentException("bad lineage");
-            }
-            return new Entry(generation, lineage, Arrays.copyOfRange(bytes, nl + 1, bytes.length));
-        } catch (IllegalArgumentException e) {
-            throw new CorruptRecordException(name, key, e);
-        }
+        return RecordFrame.decode(name, key, bytes);
     }
 
     /**
@@ -366,15 +340,23 @@ public final class RecordLog {
         highWater.merge(name, generation, Math::max);
     }
 
+    /** Whether this client verified (or wrote) a generation of {@code name}: the log exists, whatever a listing shows. */
+    public boolean verified(String name) {
+        return highWater.containsKey(name);
+    }
+
     private Entry notRolledBack(String name, Entry entry, Long mark) {
         if (mark != null && entry.generation < mark) {
-            String what = name.startsWith("secrets/") ? "secret '" + name.substring("secrets/".length()) + "'"
-                    : name.startsWith("keys/") ? "the keyring of master key '" + name.substring("keys/".length()) + "'" : "'" + name + "'";
-            throw new dev.secrets.SecretRolledBackException(what + " was rolled back in store " + store.location() + ": its latest "
-                    + "generation is " + entry.generation + ", but this client already verified generation " + mark
-                    + "; newer generations were deleted, and the older state is refused");
+            throw rolledBack(name, "its latest generation is " + entry.generation, mark);
         }
         return entry;
+    }
+
+    private dev.secrets.SecretRolledBackException rolledBack(String name, String found, Long mark) {
+        String what = name.startsWith("secrets/") ? "secret '" + name.substring("secrets/".length()) + "'"
+                : name.startsWith("keys/") ? "the keyring of master key '" + name.substring("keys/".length()) + "'" : "'" + name + "'";
+        return new dev.secrets.SecretRolledBackException(what + " was rolled back in store " + store.location() + ": " + found
+                + ", but this client already verified generation " + mark + "; newer generations were deleted, and the older state is refused");
     }
 
     /** {@link ObjectStore#get}, with an object the store refuses to read reported as a damaged record. */

@@ -199,6 +199,81 @@ class RecordLogTest {
         assertThat(s(new RecordLog(racing, new SecureRandom()).read("x").orElseThrow())).isEqualTo("one");
     }
 
+    /**
+     * What s3proxy's in-memory store and a directory read do under concurrent writes: a listing that
+     * runs while a writer creates generation 2 and compacts 1 away shows neither. Before the fix the
+     * reader took that empty listing for "no log" (a put then failed with "secret does not exist").
+     */
+    @Test
+    void aListingTakenMidCompaction_thatShowsNoGeneration_isNotTakenForAbsence() {
+        log.append("x", null, b("one"));
+        ObjectStore midCompaction = new Delegating(store) {
+            boolean raced;
+
+            @Override
+            public ListPage list(String prefix, String startAfter, int limit) {
+                if (!raced) {
+                    raced = true;
+                    log.append("x", log.read("x").orElseThrow(), b("two")); // creates 2, deletes 1
+                    return new ListPage(List.of(), false); // the listing saw 1 go and not 2 come
+                }
+                return super.list(prefix, startAfter, limit);
+            }
+        };
+
+        assertThat(new RecordLog(midCompaction, new SecureRandom()).read("x").map(RecordLogTest::s)).contains("two");
+    }
+
+    /** A log this client has verified is never absent again (a deleted secret keeps a tombstone), whatever listings miss it. */
+    @Test
+    void aLogThisClientHasVerified_isFound_evenWhenSeveralListingsInARowMissIt() {
+        log.append("x", null, b("one"));
+        AtomicInteger misses = new AtomicInteger();
+        RecordLog reader = new RecordLog(new Delegating(store) {
+            @Override
+            public ListPage list(String prefix, String startAfter, int limit) {
+                return misses.getAndDecrement() > 0 ? new ListPage(List.of(), false) : super.list(prefix, startAfter, limit);
+            }
+        }, new SecureRandom());
+        RecordLog.Entry first = reader.read("x").orElseThrow();
+        reader.confirm("x", first.generation()); // as the repository does once it verified the record
+
+        misses.set(3);
+        assertThat(reader.read("x").map(RecordLogTest::s)).contains("one");
+    }
+
+    /** Deleting every generation (not something compaction ever does) is refused by a client that verified the log, not read as absence. */
+    @Test
+    void everyGenerationDeleted_isRefusedAsARollback_byAClientThatVerifiedTheLog() {
+        log.append("x", null, b("one"));
+        RecordLog reader = new RecordLog(store, new SecureRandom());
+        reader.confirm("x", reader.read("x").orElseThrow().generation());
+        store.delete(RecordLog.key("x", 1));
+
+        assertThatThrownBy(() -> reader.read("x")).isInstanceOf(dev.secrets.SecretRolledBackException.class)
+                .hasMessage("'x' was rolled back in store " + store.location() + ": it has no generation left, but this client already "
+                        + "verified generation 1; newer generations were deleted, and the older state is refused");
+        assertThat(new RecordLog(store, new SecureRandom()).read("x")).as("a client that never saw it").isEmpty();
+    }
+
+    /** A writer whose check listing misses its own new generation (compacted by a later writer) looks again instead of guessing. */
+    @Test
+    void aWriteWhoseCheckListingMissesIt_isConfirmedFromTheNextListing() {
+        log.append("x", null, b("one"));
+        RecordLog.Entry one = log.read("x").orElseThrow();
+        AtomicInteger lists = new AtomicInteger();
+        RecordLog writer = new RecordLog(new Delegating(store) {
+            @Override
+            public ListPage list(String prefix, String startAfter, int limit) {
+                return lists.incrementAndGet() == 1 ? new ListPage(List.of(), false) : super.list(prefix, startAfter, limit);
+            }
+        }, new SecureRandom());
+
+        assertThat(writer.append("x", one, b("two"))).isTrue();
+        assertThat(lists).hasValue(2);
+        assertThat(s(log.read("x").orElseThrow())).isEqualTo("two");
+    }
+
     private static final String TWO = RecordLog.key("x", 2);
 
     /** Writes generations 1 and 2; returns generation 1, as a writer that read it and stalled holds it. */
