@@ -34,9 +34,10 @@ public final class TempFileStore implements AutoCloseable {
         this.client = SecretsClient.builder().config(IsolatedConfig.get()).store(storeUri()).masterKey("default", keyUri()).build();
     }
 
-    /** A store at {@code parent/store} with its key at {@code parent/master.key} (for a JUnit {@code @TempDir}). */
+    /** A store at {@code parent/store} with its key at {@code parent/master.key}; {@code parent} is made if missing. */
     public static TempFileStore in(Path parent) {
         try {
+            Files.createDirectories(parent);
             Path keyFile = parent.resolve("master.key");
             KeyFiles.newRandom(keyFile);
             Path dir = Files.createDirectory(parent.resolve("store"), PosixFilePermissions.asFileAttribute(
