@@ -6,9 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.secrets.audit.KeepingAuditSink;
 import dev.secrets.spi.AuditEvent;
 import dev.secrets.testing.InMemoryObjectStore;
+import dev.secrets.testing.IsolatedConfig;
 import java.security.SecureRandom;
-import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +24,7 @@ class MasterKeySeparationTest {
     }
 
     private SecretsClient.Builder client() {
-        SecretsConfig cfg = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build();
+        SecretsConfig cfg = IsolatedConfig.get();
         return SecretsClient.builder().config(cfg).store(store);
     }
 

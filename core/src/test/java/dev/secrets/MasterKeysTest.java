@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.secrets.testing.InMemoryObjectStore;
+import dev.secrets.testing.IsolatedConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 /** Master keys as a user meets them: wrong key, missing key, passphrase keys. */
@@ -30,7 +30,7 @@ class MasterKeysTest {
 
     private SecretsClient client(String... nameAndUri) {
         SecretsClient.Builder b = SecretsClient.builder()
-                .config(SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build())
+                .config(IsolatedConfig.get())
                 .store(store).environment(ENV::get);
         for (int i = 0; i < nameAndUri.length; i += 2) {
             b.masterKey(nameAndUri[i], nameAndUri[i + 1]);

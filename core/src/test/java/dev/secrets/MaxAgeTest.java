@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.secrets.spi.SecretsMetrics;
 import dev.secrets.testing.InMemoryObjectStore;
+import dev.secrets.testing.IsolatedConfig;
 import dev.secrets.testing.MutableClock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -22,8 +21,7 @@ class MaxAgeTest {
     private final SecretsClient client = client("90d");
 
     private SecretsClient client(String maxAge) {
-        SecretsConfig.Builder config = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties())
-                .classpathFile(false);
+        SecretsConfig.Builder config = IsolatedConfig.builder();
         if (maxAge != null) {
             config.set("secrets.max-age", maxAge);
         }

@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.secrets.testing.InMemoryObjectStore;
 import dev.secrets.testing.InstrumentedObjectStore;
+import dev.secrets.testing.IsolatedConfig;
 import dev.secrets.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -22,7 +21,7 @@ class RotationSchedulerTest {
     private final InstrumentedObjectStore store = new InstrumentedObjectStore(new InMemoryObjectStore());
     private final MutableClock clock = MutableClock.atFixedStart();
     private final SecretsClient client = SecretsClient.builder()
-            .config(SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build())
+            .config(IsolatedConfig.get())
             .store(store).masterKey("default", new byte[32]).clock(clock).build();
 
     @AfterEach

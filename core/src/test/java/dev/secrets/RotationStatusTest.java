@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.secrets.internal.record.RotationState;
 import dev.secrets.internal.rotation.RandomPasswordRotator;
 import dev.secrets.testing.FaultInjectingRotator;
+import dev.secrets.testing.IsolatedConfig;
 import dev.secrets.testing.MutableClock;
 import dev.secrets.internal.store.StoreIdentity;
 import dev.secrets.testing.InMemoryObjectStore;
@@ -17,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +30,7 @@ class RotationStatusTest {
     private final byte[] paymentsRoot = new byte[32];
 
     private SecretsClient client(String keyName, byte[] root) {
-        SecretsConfig cfg = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build();
+        SecretsConfig cfg = IsolatedConfig.get();
         return SecretsClient.builder().config(cfg).store(store).masterKey(keyName, root).clock(Clock.fixed(NOW, ZoneOffset.UTC))
                 .build();
     }
@@ -95,7 +95,7 @@ class RotationStatusTest {
         new SecureRandom().nextBytes(defaultRoot);
         MutableClock clock = new MutableClock(NOW);
         FaultInjectingRotator flaky = new FaultInjectingRotator("flaky", new RandomPasswordRotator());
-        SecretsConfig cfg = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build();
+        SecretsConfig cfg = IsolatedConfig.get();
         try (SecretsClient c = SecretsClient.builder().config(cfg).store(store).masterKey("default", defaultRoot).clock(clock)
                 .rotator(flaky).build()) {
             c.createSecret(CreateSecretRequest.of("app/db", SecretKind.DATABASE,

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.secrets.testing.InMemoryObjectStore;
 import dev.secrets.testing.InstrumentedObjectStore;
+import dev.secrets.testing.IsolatedConfig;
 import dev.secrets.testing.ManualScheduler;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,7 +24,7 @@ class SecretsClientCacheTest {
     private SecretsClient writer;
 
     private static SecretsConfig config(Map<String, String> explicit) {
-        return SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false)
+        return IsolatedConfig.builder()
                 .setAll(explicit).build();
     }
 

@@ -5,15 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.secrets.spi.SecretsMetrics;
 import dev.secrets.testing.InMemoryObjectStore;
+import dev.secrets.testing.IsolatedConfig;
 import java.security.SecureRandom;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** The metrics hooks of a client on an in-memory store (the store does not matter here: the file and S3 stores are checked by the conformance suite). */
+/** The metrics hooks of a client on an in-memory store (the store does not matter here: the file and S3 stores are checked by the client contract). */
 class SecretsMetricsTest {
     private final InMemoryObjectStore store = new InMemoryObjectStore();
     /** Keeps every call as a line. */
@@ -38,7 +37,7 @@ class SecretsMetricsTest {
         AtomicLong ticks = new AtomicLong();
         byte[] root = new byte[32];
         new SecureRandom().nextBytes(root);
-        SecretsConfig cfg = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build();
+        SecretsConfig cfg = IsolatedConfig.get();
         try (SecretsClient c = SecretsClient.builder().config(cfg).store(store).masterKey("default", root)
                 .ticker(() -> ticks.addAndGet(1_000)).metrics(metrics).build()) {
             c.createSecret(CreateSecretRequest.of("app/db", SecretKind.GENERIC, SecretValue.ofText("x")).withToken("v1"));
@@ -59,7 +58,7 @@ class SecretsMetricsTest {
     void aClientWithoutMetrics_usesTheNoOpListener() {
         byte[] root = new byte[32];
         new SecureRandom().nextBytes(root);
-        SecretsConfig cfg = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build();
+        SecretsConfig cfg = IsolatedConfig.get();
         try (SecretsClient c = SecretsClient.builder().config(cfg).store(store).masterKey("default", root).build()) {
             assertThat(c.engine().metrics()).isSameAs(SecretsMetrics.NONE);
         }

@@ -7,14 +7,13 @@ import dev.secrets.SecretKind;
 import dev.secrets.SecretValue;
 import dev.secrets.SecretsClient;
 import dev.secrets.SecretsConfig;
+import dev.secrets.testing.IsolatedConfig;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -42,8 +41,7 @@ public final class ChildWriter {
     }
 
     static SecretsClient client(String store) {
-        SecretsConfig cfg = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false)
-                .build();
+        SecretsConfig cfg = IsolatedConfig.get();
         return SecretsClient.builder().config(cfg).store("file:" + store).masterKey("default", "env:TEST_MASTER_KEY").build();
     }
 

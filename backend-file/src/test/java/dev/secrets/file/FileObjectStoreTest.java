@@ -10,6 +10,7 @@ import dev.secrets.SecretValue;
 import dev.secrets.SecretsClient;
 import dev.secrets.SecretsConfig;
 import dev.secrets.testing.InstrumentedObjectStore;
+import dev.secrets.testing.IsolatedConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,8 +18,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -33,7 +32,7 @@ class FileObjectStoreTest {
 
     private static SecretsClient client(Object store) {
         SecretsClient.Builder b = SecretsClient.builder()
-                .config(SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build())
+                .config(IsolatedConfig.get())
                 .masterKey("default", KEY).cacheTtl(Duration.ZERO);
         return store instanceof String ? b.store((String) store).build() : b.store((dev.secrets.spi.ObjectStore) store).build();
     }
@@ -93,7 +92,7 @@ class FileObjectStoreTest {
     @Test
     void storeUris_areParsed_andAFileInsteadOfADirectoryIsRefused() throws IOException {
         FileObjectStoreProvider p = new FileObjectStoreProvider();
-        SecretsConfig cfg = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build();
+        SecretsConfig cfg = IsolatedConfig.get();
         assertThat(((FileObjectStore) p.open("file:" + dir.resolve("a"), cfg)).root()).isEqualTo(dir.resolve("a"));
         assertThat(((FileObjectStore) p.open("file://" + dir.resolve("b"), cfg)).root()).isEqualTo(dir.resolve("b"));
         assertThat(p.open("file:" + dir.resolve("c"), cfg).location()).isEqualTo("file:" + dir.resolve("c"));

@@ -10,8 +10,8 @@ import dev.secrets.SecretDescription;
 import dev.secrets.SecretValue;
 import dev.secrets.SecretVersion;
 import dev.secrets.SecretsClient;
-import dev.secrets.SecretsConfig;
 import dev.secrets.VersionDescription;
+import dev.secrets.testing.IsolatedConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -207,7 +206,7 @@ class FileStoreCrashTest {
 
     private static SecretsClient reader(Path store) {
         return SecretsClient.builder()
-                .config(SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build())
+                .config(IsolatedConfig.get())
                 .store(new FileObjectStore(store)).masterKey("default", KEY).cacheTtl(Duration.ZERO).build();
     }
 }

@@ -11,9 +11,9 @@ import dev.secrets.SecretKind;
 import dev.secrets.SecretValue;
 import dev.secrets.SecretVersion;
 import dev.secrets.SecretsClient;
-import dev.secrets.SecretsConfig;
 import dev.secrets.spi.AuditEvent;
 import dev.secrets.testing.Canary;
+import dev.secrets.testing.IsolatedConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import java.util.logging.Handler;
@@ -105,7 +104,7 @@ class FileStoreLeakTest {
             System.setOut(capture);
             System.setErr(capture);
             try (SecretsClient client = SecretsClient.builder()
-                    .config(SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build())
+                    .config(IsolatedConfig.get())
                     .store("file:" + store).masterKey("default", KEY).auditSink(audit::add).cacheTtl(Duration.ZERO).build()) {
                 exercise(client, store);
             }
@@ -175,11 +174,11 @@ class FileStoreLeakTest {
         expectFailure(() -> client.putSecretValue(PutSecretValueRequest.of("leak/text", SecretValue.ofText(CANARY + "3")).withToken("tok")));
         // Wrong and missing master keys.
         SecretsClient wrong = SecretsClient.builder()
-                .config(SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build())
+                .config(IsolatedConfig.get())
                 .store("file:" + store).masterKey("default", new byte[32]).build();
         expectFailure(() -> wrong.getSecretValue("leak/text"));
         SecretsClient keyless = SecretsClient.builder()
-                .config(SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build())
+                .config(IsolatedConfig.get())
                 .store("file:" + store).build();
         expectFailure(() -> keyless.getSecretValue("leak/db"));
         produced.add(keyless.describeSecret("leak/db").toString());

@@ -16,6 +16,7 @@ import dev.secrets.SecretsConfig;
 import dev.secrets.internal.rotation.PostgresRotator;
 import dev.secrets.internal.rotation.RotationEngine;
 import dev.secrets.testing.FaultInjectingRotator;
+import dev.secrets.testing.IsolatedConfig;
 import dev.secrets.testing.PostgresServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -30,7 +31,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -63,8 +63,7 @@ class FileStoreRotationTest {
     }
 
     private SecretsClient client(Clock clock, FaultInjectingRotator rotator) {
-        SecretsConfig config = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false)
-                .build();
+        SecretsConfig config = IsolatedConfig.get();
         SecretsClient c = SecretsClient.builder().config(config).store("file:" + dir.resolve("store")).masterKey("default", KEY)
                 .clock(clock).rotator(rotator).build();
         clients.add(c);

@@ -13,6 +13,7 @@ import dev.secrets.SecretsClient;
 import dev.secrets.SecretsConfig;
 import dev.secrets.internal.rotation.RandomPasswordRotator;
 import dev.secrets.testing.FaultInjectingRotator;
+import dev.secrets.testing.IsolatedConfig;
 import dev.secrets.testing.MutableClock;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -21,8 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -43,8 +42,7 @@ class FileStoreSchedulersTest {
     }
 
     private SecretsClient client(Clock clock, FaultInjectingRotator rotator) {
-        SecretsConfig config = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false)
-                .build();
+        SecretsConfig config = IsolatedConfig.get();
         SecretsClient c = SecretsClient.builder().config(config).store("file:" + dir.resolve("store")).masterKey("default", KEY)
                 .clock(clock).rotator(rotator).build();
         clients.add(c);

@@ -6,8 +6,7 @@ import dev.secrets.internal.rotation.MySqlRotator;
 import dev.secrets.internal.rotation.PostgresRotator;
 import dev.secrets.spi.Rotator;
 import dev.secrets.testing.FaultInjectingRotator;
-import java.util.Map;
-import java.util.Properties;
+import dev.secrets.testing.IsolatedConfig;
 
 /**
  * The process {@link FileStoreRotationTest} kills: rotates a secret on a file store with the
@@ -24,8 +23,7 @@ public final class RotationCrashChild {
     public static void main(String[] args) throws Exception {
         Rotator real = args.length > 3 && args[3].equals("mysql") ? new MySqlRotator() : new PostgresRotator();
         FaultInjectingRotator rotator = new FaultInjectingRotator(args[2], real).blockAfter(args.length > 4 ? args[4] : "setSecret");
-        SecretsConfig config = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false)
-                .build();
+        SecretsConfig config = IsolatedConfig.get();
         SecretsClient client = SecretsClient.builder().config(config).store("file:" + args[0])
                 .masterKey("default", FileStoreRotationTest.KEY).rotator(rotator).build();
         Thread reporter = new Thread(() -> {

@@ -11,9 +11,9 @@ import dev.secrets.Pkcs11Token;
 import dev.secrets.SecretKind;
 import dev.secrets.SecretValue;
 import dev.secrets.SecretsClient;
-import dev.secrets.SecretsConfig;
 import dev.secrets.WrongMasterKeyException;
 import dev.secrets.file.FileObjectStore;
+import dev.secrets.testing.IsolatedConfig;
 import dev.secrets.testing.SoftHsm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +24,6 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -49,7 +48,7 @@ class Pkcs11RootTest {
 
     static SecretsClient client(Path store, String keyUri, Map<String, String> env) {
         return SecretsClient.builder()
-                .config(SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build())
+                .config(IsolatedConfig.get())
                 .environment(env::get).store(new FileObjectStore(store)).masterKey("default", keyUri).cacheTtl(Duration.ZERO).build();
     }
 

@@ -7,6 +7,7 @@ import dev.secrets.SecretKind;
 import dev.secrets.SecretValue;
 import dev.secrets.SecretsClient;
 import dev.secrets.WrongMasterKeyException;
+import dev.secrets.testing.KeyFiles;
 import dev.secrets.testing.SoftHsm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -44,7 +45,7 @@ class RekeyCrashTest {
     @Test
     void killedRekeys_leaveEverySecretReadableWithOneOfTheTwoRoots() throws Exception {
         Path store = dir.resolve("store");
-        String fileRoot = KeyFixtures.newKeyFile(dir.resolve("a.key"));
+        String fileRoot = KeyFiles.newRandom(dir.resolve("a.key"));
         String hsmRoot = Pkcs11RootTest.newKey(SoftHsm.TOKEN, "crash-target");
         Map<String, String> values = new LinkedHashMap<>();
         try (SecretsClient c = KeyFixtures.client(store, fileRoot, Map.of())) {

@@ -11,6 +11,7 @@ import dev.secrets.SecretsClient;
 import dev.secrets.WrongMasterKeyException;
 import dev.secrets.audit.KeepingAuditSink;
 import dev.secrets.spi.AuditEvent;
+import dev.secrets.testing.KeyFiles;
 import dev.secrets.testing.SoftHsm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,7 +41,7 @@ class RekeyTest {
     @Test
     void fileToHsmAndBack_oldRootOpensNothing() throws Exception {
         Path store = dir.resolve("store");
-        String fileRoot = KeyFixtures.newKeyFile(dir.resolve("a.key"));
+        String fileRoot = KeyFiles.newRandom(dir.resolve("a.key"));
         String hsmRoot = Pkcs11RootTest.newKey(SoftHsm.TOKEN, "rekey-target");
         Map<String, String> values = new LinkedHashMap<>();
         KeepingAuditSink audit = new KeepingAuditSink();
@@ -66,7 +67,7 @@ class RekeyTest {
         assertReadable(store, hsmRoot, SoftHsm.environment(), values);
         assertOldRootOpensNothing(store, fileRoot, Map.of(), "pkcs11");
 
-        String freshFileRoot = KeyFixtures.newKeyFile(dir.resolve("b.key"));
+        String freshFileRoot = KeyFiles.newRandom(dir.resolve("b.key"));
         try (SecretsClient c = KeyFixtures.client(store, hsmRoot, SoftHsm.environment())) {
             assertThat(c.rekey("default", freshFileRoot)).isEqualTo(2);
         }
@@ -82,13 +83,13 @@ class RekeyTest {
     @Test
     void rekeyWithNeitherRoot_isAWrongMasterKeyAndChangesNothing() throws Exception {
         Path store = dir.resolve("store");
-        String a = KeyFixtures.newKeyFile(dir.resolve("a.key"));
+        String a = KeyFiles.newRandom(dir.resolve("a.key"));
         try (SecretsClient c = KeyFixtures.client(store, a, Map.of())) {
             c.createSecret(CreateSecretRequest.of("x", SecretKind.GENERIC, SecretValue.ofText("x")));
         }
         byte[] before = Files.readAllBytes(onlyKeyringObject(store));
-        String b = KeyFixtures.newKeyFile(dir.resolve("b.key"));
-        String c2 = KeyFixtures.newKeyFile(dir.resolve("c.key"));
+        String b = KeyFiles.newRandom(dir.resolve("b.key"));
+        String c2 = KeyFiles.newRandom(dir.resolve("c.key"));
         try (SecretsClient c = KeyFixtures.client(store, b, Map.of())) {
             assertThatThrownBy(() -> c.rekey("default", c2)).isInstanceOf(WrongMasterKeyException.class);
         }

@@ -6,9 +6,8 @@ import dev.secrets.PutSecretValueRequest;
 import dev.secrets.SecretValue;
 import dev.secrets.SecretsClient;
 import dev.secrets.SecretsConfig;
+import dev.secrets.testing.IsolatedConfig;
 import java.io.PrintStream;
-import java.util.Map;
-import java.util.Properties;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -58,7 +57,7 @@ public final class ConcurrentWriter {
     }
 
     static void run(String storeUri, String name, int iterations, Consumer<String> ack) {
-        SecretsConfig config = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build();
+        SecretsConfig config = IsolatedConfig.get();
         try (SecretsClient client = SecretsClient.builder().config(config).store(storeUri).masterKey("default", "env:S3IT_KEY")
                 .environment(k -> k.equals("S3IT_KEY") ? S3ConcurrentWritersTest.ROOT_KEY_BASE64 : System.getenv(k)).build()) {
             Label own = Label.of("W-" + name);

@@ -7,14 +7,13 @@ import dev.secrets.CreateSecretRequest;
 import dev.secrets.SecretKind;
 import dev.secrets.SecretValue;
 import dev.secrets.SecretsClient;
-import dev.secrets.SecretsConfig;
 import dev.secrets.s3.testing.RequestCounter;
 import dev.secrets.s3.testing.S3ProxyServer;
+import dev.secrets.testing.IsolatedConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -31,16 +30,12 @@ class S3BatchReadRequestCountTest {
         return k;
     }
 
-    private static SecretsConfig isolated() {
-        return SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build();
-    }
-
     @Test
     void aBatchReadOf20Ids_costsOneListing_andOneGetPerSecretFound() {
         S3ProxyServer s3 = S3ProxyServer.shared();
         String uri = s3.newStoreUri();
         List<String> ids = new ArrayList<>();
-        try (SecretsClient writer = SecretsClient.builder().config(isolated()).store(s3.storeBuilder(uri).build())
+        try (SecretsClient writer = SecretsClient.builder().config(IsolatedConfig.get()).store(s3.storeBuilder(uri).build())
                 .masterKey("default", KEY).build()) {
             for (int i = 0; i < 20; i++) {
                 String id = String.format("prod/app/s%02d", i);
@@ -52,7 +47,7 @@ class S3BatchReadRequestCountTest {
             writer.createSecret(CreateSecretRequest.of("other/x", SecretKind.GENERIC, SecretValue.ofText("x")));
         }
         RequestCounter counter = new RequestCounter();
-        try (SecretsClient reader = SecretsClient.builder().config(isolated()).store(s3.storeBuilder(uri).addInterceptor(counter).build())
+        try (SecretsClient reader = SecretsClient.builder().config(IsolatedConfig.get()).store(s3.storeBuilder(uri).addInterceptor(counter).build())
                 .masterKey("default", KEY).build()) {
             reader.getSecretValue("other/x"); // the once-per-process reads (store identity, keyring)
             counter.reset();

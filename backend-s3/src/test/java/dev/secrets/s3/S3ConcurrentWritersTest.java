@@ -12,6 +12,7 @@ import dev.secrets.SecretsClient;
 import dev.secrets.SecretsConfig;
 import dev.secrets.VersionDescription;
 import dev.secrets.s3.testing.S3ProxyServer;
+import dev.secrets.testing.IsolatedConfig;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +25,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -56,7 +56,7 @@ class S3ConcurrentWritersTest {
     void fourWritersInTwoJvms_neverLoseAnAcknowledgedVersionOrLabelMove() throws Exception {
         S3ProxyServer s3 = S3ProxyServer.shared();
         String uri = s3.newStoreUri();
-        SecretsConfig config = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build();
+        SecretsConfig config = IsolatedConfig.get();
         try (SecretsClient admin = SecretsClient.builder().config(config).store(uri).masterKey("default", Base64.getDecoder().decode(ROOT_KEY_BASE64))
                 .cacheTtl(java.time.Duration.ZERO).build()) {
             admin.createSecret(CreateSecretRequest.of(ConcurrentWriter.SECRET, SecretKind.GENERIC, SecretValue.ofText("initial")));

@@ -12,16 +12,16 @@ import dev.secrets.SecretsConfig;
 import dev.secrets.s3.testing.S3ProxyExtension;
 import dev.secrets.s3.testing.S3ProxyServer;
 import dev.secrets.spi.ObjectStore;
+import dev.secrets.testing.IsolatedConfig;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(S3ProxyExtension.class)
 class S3ObjectStoreProviderTest {
     private static SecretsConfig config(Map<String, String> settings) {
-        return SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).setAll(settings).build();
+        return IsolatedConfig.builder().setAll(settings).build();
     }
 
     @Test

@@ -12,10 +12,9 @@ import dev.secrets.SecretsClient;
 import dev.secrets.SecretsConfig;
 import dev.secrets.internal.pkcs11.Pkcs11Keys;
 import dev.secrets.s3.testing.S3ProxyServer;
+import dev.secrets.testing.IsolatedConfig;
 import dev.secrets.testing.SoftHsm;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +30,7 @@ class S3Pkcs11RootTest {
     }
 
     private static SecretsClient client(String storeUri, String keyUri) {
-        SecretsConfig config = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build();
+        SecretsConfig config = IsolatedConfig.get();
         return SecretsClient.builder().config(config).environment(SoftHsm.environment()::get).store(storeUri)
                 .masterKey("default", keyUri).cacheTtl(Duration.ZERO).build();
     }

@@ -10,17 +10,16 @@ import dev.secrets.SecretDescription;
 import dev.secrets.SecretKind;
 import dev.secrets.SecretValue;
 import dev.secrets.SecretsClient;
-import dev.secrets.SecretsConfig;
 import dev.secrets.s3.testing.RequestCounter;
 import dev.secrets.s3.testing.S3ProxyServer;
 import dev.secrets.spi.ObjectStore;
 import dev.secrets.testing.InMemoryObjectStore;
+import dev.secrets.testing.IsolatedConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -61,16 +60,12 @@ class S3RequestCountTest {
         return k;
     }
 
-    private static SecretsConfig isolated() {
-        return SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build();
-    }
-
     /** A bucket with {@code secrets} secrets (one of them {@link #TARGET}) of {@code versions} versions each. */
     private static String seed(int secrets, int versions) throws Exception {
         // Written in memory by the real engine, then copied object by object: same bytes, same store
         // identity, without thousands of sequential compare-and-set round trips.
         InMemoryObjectStore mem = new InMemoryObjectStore();
-        try (SecretsClient writer = SecretsClient.builder().config(isolated()).store(mem).masterKey("default", KEY).build()) {
+        try (SecretsClient writer = SecretsClient.builder().config(IsolatedConfig.get()).store(mem).masterKey("default", KEY).build()) {
             for (int i = 0; i < secrets; i++) {
                 String id = i == 0 ? TARGET : String.format("team%02d/svc-%04d", i % 7, i);
                 writer.createSecret(CreateSecretRequest.of(id, SecretKind.GENERIC, SecretValue.ofText("v0-" + i)));
@@ -100,7 +95,7 @@ class S3RequestCountTest {
 
     private static SecretsClient coldClient(String uri, RequestCounter counter) {
         ObjectStore store = s3.storeBuilder(uri).addInterceptor(counter).build();
-        return SecretsClient.builder().config(isolated()).store(store).masterKey("default", KEY).build();
+        return SecretsClient.builder().config(IsolatedConfig.get()).store(store).masterKey("default", KEY).build();
     }
 
     /** [first cold read in a new process, a later cold read (cache bypassed) in the same process]. */
@@ -170,7 +165,7 @@ class S3RequestCountTest {
      */
     private static SecretsClient uncontendedClient(String uri, RequestCounter counter) {
         ObjectStore store = s3.storeBuilder(uri).maxAttempts(3).callTimeout(Duration.ofSeconds(120)).addInterceptor(counter).build();
-        return SecretsClient.builder().config(isolated()).store(store).masterKey("default", KEY).build();
+        return SecretsClient.builder().config(IsolatedConfig.get()).store(store).masterKey("default", KEY).build();
     }
 
     /** Read the record (LIST + GET), create the next generation (PUT), confirm it is the latest (LIST), delete the one it supersedes. */

@@ -14,6 +14,7 @@ import dev.secrets.SecretsConfig;
 import dev.secrets.internal.rotation.RandomPasswordRotator;
 import dev.secrets.s3.testing.S3ProxyServer;
 import dev.secrets.testing.FaultInjectingRotator;
+import dev.secrets.testing.IsolatedConfig;
 import dev.secrets.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,8 +22,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -42,7 +41,7 @@ class S3RotationTest {
     }
 
     private static SecretsClient client(String uri, MutableClock clock, FaultInjectingRotator rotator) {
-        SecretsConfig config = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build();
+        SecretsConfig config = IsolatedConfig.get();
         return SecretsClient.builder().config(config).store(uri).masterKey("default", KEY).clock(clock).rotator(rotator).build();
     }
 

@@ -16,6 +16,7 @@ import dev.secrets.SecretsConfig;
 import dev.secrets.StoreUnavailableException;
 import dev.secrets.VersionDescription;
 import dev.secrets.s3.testing.S3ProxyServer;
+import dev.secrets.testing.IsolatedConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +25,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -56,7 +56,7 @@ class S3ServerRestartTest {
     }
 
     private static SecretsClient client(String uri, Duration ttl) {
-        SecretsConfig config = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false)
+        SecretsConfig config = IsolatedConfig.builder()
                 .set(S3ObjectStoreProvider.MAX_ATTEMPTS, "2").set(S3ObjectStoreProvider.TIMEOUT, "10s").build();
         return SecretsClient.builder().config(config).store(uri).masterKey("default", KEY).cacheTtl(ttl).build();
     }

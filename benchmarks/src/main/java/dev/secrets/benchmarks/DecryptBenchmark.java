@@ -8,6 +8,7 @@ import dev.secrets.internal.keys.KeyringStore;
 import dev.secrets.internal.crypto.RootKey;
 import dev.secrets.internal.record.VersionEntry;
 import dev.secrets.internal.store.RecordLog;
+import dev.secrets.testing.InMemoryObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -75,7 +76,7 @@ public class DecryptBenchmark {
         SecureRandom random = new SecureRandom();
         storeId = UUID.randomUUID().toString();
         secretId = "bench/decrypt";
-        KeyringStore keyrings = new KeyringStore(new RecordLog(new MemoryObjectStore(), random),
+        KeyringStore keyrings = new KeyringStore(new RecordLog(InMemoryObjectStore.withoutETags(), random),
                 name -> Optional.of(RootKey.ofBytes(name, Fixtures.MASTER_KEY)), random, Clock.systemUTC());
         key = keyrings.forWrite(storeId, "default").primary();
         byte[] plain = new byte[size];

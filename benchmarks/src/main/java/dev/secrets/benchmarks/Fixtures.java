@@ -3,6 +3,7 @@ package dev.secrets.benchmarks;
 import dev.secrets.SecretsClient;
 import dev.secrets.SecretsConfig;
 import dev.secrets.spi.ObjectStore;
+import dev.secrets.testing.IsolatedConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -11,10 +12,12 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Properties;
 
-/** What the benchmarks share: an isolated configuration, a fixed benchmark master key, temporary directories. */
+/**
+ * What the benchmarks share: a fixed benchmark master key, clients on it, temporary directories. The
+ * isolated configuration and the in-memory store are core's test fixtures ({@link IsolatedConfig},
+ * {@code InMemoryObjectStore}), the same the tests use.
+ */
 final class Fixtures {
     /** A fixed 256-bit root for master key {@code default}: benchmark data only, never a real secret. */
     static final byte[] MASTER_KEY = new byte[32];
@@ -28,11 +31,6 @@ final class Fixtures {
     private Fixtures() {
     }
 
-    /** A configuration chain that reads nothing from the environment, system properties or class path. */
-    static SecretsConfig isolatedConfig() {
-        return SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build();
-    }
-
     /** A client on {@code store} with the benchmark master key, the default cache TTL and no audit sink. */
     static SecretsClient client(ObjectStore store) {
         return clientBuilder().store(store).build();
@@ -40,8 +38,7 @@ final class Fixtures {
 
     /** A client on {@code store} like {@link #client(ObjectStore)}, with the chained audit file at {@code auditLog} (fsync on). */
     static SecretsClient auditedClient(ObjectStore store, Path auditLog) {
-        SecretsConfig cfg = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false)
-                .set(SecretsConfig.AUDIT_LOG, auditLog.toString()).build();
+        SecretsConfig cfg = IsolatedConfig.builder().set(SecretsConfig.AUDIT_LOG, auditLog.toString()).build();
         return SecretsClient.builder().config(cfg).masterKey("default", MASTER_KEY).cacheTtl(Duration.ofHours(1))
                 .cacheMaxSize(1024).principal("bench").store(store).build();
     }
@@ -52,7 +49,7 @@ final class Fixtures {
     }
 
     private static SecretsClient.Builder clientBuilder() {
-        return SecretsClient.builder().config(isolatedConfig()).masterKey("default", MASTER_KEY).cacheTtl(Duration.ofHours(1))
+        return SecretsClient.builder().config(IsolatedConfig.get()).masterKey("default", MASTER_KEY).cacheTtl(Duration.ofHours(1))
                 .cacheMaxSize(1024);
     }
 

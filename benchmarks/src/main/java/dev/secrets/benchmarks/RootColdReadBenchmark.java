@@ -6,9 +6,10 @@ import dev.secrets.SecretKind;
 import dev.secrets.SecretValue;
 import dev.secrets.SecretVersion;
 import dev.secrets.SecretsClient;
-import dev.secrets.SecretsConfig;
 import dev.secrets.internal.crypto.KeyProviders;
 import dev.secrets.spi.KeyRoot;
+import dev.secrets.testing.InMemoryObjectStore;
+import dev.secrets.testing.IsolatedConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -83,8 +83,8 @@ public class RootColdReadBenchmark {
             Pkcs11Token.generateKey(uri, ENV::get);
         }
         client = SecretsClient.builder()
-                .config(SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build())
-                .environment(ENV::get).store(new MemoryObjectStore()).masterKey("default", uri).cacheTtl(Duration.ofHours(1)).build();
+                .config(IsolatedConfig.get())
+                .environment(ENV::get).store(InMemoryObjectStore.withoutETags()).masterKey("default", uri).cacheTtl(Duration.ofHours(1)).build();
         client.createSecret(CreateSecretRequest.of("app/db", SecretKind.DATABASE,
                 SecretValue.ofJson("{\"username\":\"app\",\"password\":\"benchmark-password\"}")));
         keyRoot = KeyProviders.open("default", uri, ENV::get);

@@ -9,6 +9,7 @@ import dev.secrets.SecretsClient;
 import dev.secrets.server.AccessKeys;
 import dev.secrets.server.SecretsServer;
 import dev.secrets.server.ServerConfig;
+import dev.secrets.testing.InMemoryObjectStore;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Writer;
@@ -128,7 +129,7 @@ public class ServerBenchmark {
         KeyPair kp = g.generateKeyPair();
         X509Certificate cert = selfSigned(kp);
         SSLContext serverTls = serverContext(kp, cert);
-        client = Fixtures.client(new MemoryObjectStore());
+        client = Fixtures.client(InMemoryObjectStore.withoutETags());
         client.createSecret(CreateSecretRequest.of("bench/app/db", SecretKind.GENERIC, SecretValue.ofText("v".repeat(64))));
         key = new AccessKeys(client).create("bench", "{\"Statement\":{\"Effect\":\"Allow\","
                 + "\"Action\":\"secretsmanager:GetSecretValue\",\"Resource\":\"*\"}}");

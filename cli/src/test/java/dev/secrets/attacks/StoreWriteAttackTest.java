@@ -13,6 +13,7 @@ import dev.secrets.SecretTamperedException;
 import dev.secrets.SecretValue;
 import dev.secrets.SecretsClient;
 import dev.secrets.spi.ObjectStore;
+import dev.secrets.testing.IsolatedConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -198,8 +199,7 @@ class StoreWriteAttackTest {
             Map<String, String> before = store.snapshot();
 
             SecretsClient reader = store.build(store.builder().masterKey("default", shared).masterKey("payments", payments)
-                    .config(dev.secrets.SecretsConfig.builder().environment(Map.of()).systemProperties(new java.util.Properties())
-                            .classpathFile(false).set("secrets.keys.payments.prefixes", "payments/").build()));
+                    .config(IsolatedConfig.builder().set("secrets.keys.payments.prefixes", "payments/").build()));
             assertThatThrownBy(() -> reader.getSecretValue("payments/stripe"))
                     .isInstanceOf(SecretTamperedException.class)
                     .hasMessageContaining("secret 'payments/stripe' is stored under master key 'default'")

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.secrets.GetSecretValueRequest;
 import dev.secrets.SecretsClient;
-import dev.secrets.SecretsConfig;
 import dev.secrets.VersionDescription;
 import dev.secrets.audit.AuditLogVerifier;
+import dev.secrets.testing.IsolatedConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +15,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -81,7 +79,7 @@ class DemoCommandIT {
         // disk but in the store's encrypted records, nor in what the demo printed: in plain text, base64 or hex.
         List<String> passwords = new ArrayList<>();
         try (SecretsClient client = SecretsClient.builder()
-                .config(SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build())
+                .config(IsolatedConfig.get())
                 .store("file:" + run.resolve("store")).masterKey("default", "file:" + run.resolve("master.key")).build()) {
             for (VersionDescription v : client.describeSecret("demo/orders-db").versions()) {
                 passwords.add(client.getSecretValue(GetSecretValueRequest.of("demo/orders-db").withVersionId(v.versionId())).field("password"));

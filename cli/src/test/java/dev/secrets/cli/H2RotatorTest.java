@@ -12,13 +12,13 @@ import dev.secrets.SecretValue;
 import dev.secrets.SecretVersion;
 import dev.secrets.SecretsClient;
 import dev.secrets.SecretsConfig;
+import dev.secrets.testing.IsolatedConfig;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +42,7 @@ class H2RotatorTest {
         try (Statement s = keepAlive.createStatement()) {
             s.execute("CREATE USER app PASSWORD 'first-pw'");
         }
-        SecretsConfig cfg = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false)
+        SecretsConfig cfg = IsolatedConfig.builder()
                 .set(SecretsConfig.STORE, "file:" + dir.resolve("store")).build();
         client = SecretsClient.builder().config(cfg).masterKey("default", new byte[32]).build();
         client.createSecret(CreateSecretRequest.of(ID, SecretKind.DATABASE,

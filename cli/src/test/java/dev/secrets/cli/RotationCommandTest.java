@@ -11,6 +11,7 @@ import dev.secrets.SecretKind;
 import dev.secrets.SecretValue;
 import dev.secrets.SecretsClient;
 import dev.secrets.SecretsConfig;
+import dev.secrets.testing.IsolatedConfig;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -20,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,8 +41,7 @@ class RotationCommandTest {
     }
 
     private SecretsClient clientAt(Duration shift) {
-        SecretsConfig config = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false)
-                .build();
+        SecretsConfig config = IsolatedConfig.get();
         return SecretsClient.builder().config(config).store("file:" + dir.resolve("store"))
                 .masterKey("default", "file:" + dir.resolve("master.key")).clock(Clock.offset(Clock.systemUTC(), shift)).build();
     }

@@ -17,6 +17,7 @@ import dev.secrets.SecretsClient;
 import dev.secrets.SecretsConfig;
 import dev.secrets.spi.AuditEvent;
 import dev.secrets.testing.InMemoryObjectStore;
+import dev.secrets.testing.IsolatedConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,12 +30,11 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every operation of a client on an in-memory store (the store does not matter here: the file and S3 stores are checked by the conformance suite), seen by every kind of sink. */
+/** Every operation of a client on an in-memory store (the store does not matter here: the file and S3 stores are checked by the client contract), seen by every kind of sink. */
 class AuditEventsTest {
     private final InMemoryObjectStore store = new InMemoryObjectStore();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -100,7 +100,7 @@ class AuditEventsTest {
         HandClock clock = new HandClock();
         KeepingAuditSink kept = new KeepingAuditSink();
         KeepingLogger logger = new KeepingLogger();
-        SecretsConfig cfg = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false)
+        SecretsConfig cfg = IsolatedConfig.builder()
                 .set(SecretsConfig.AUDIT_LOG, log.toString())
                 .set(SecretsConfig.AUDIT_CACHED_READS_INTERVAL, "1h").build(); // cached reads are written at close only
         List<Seen> expected = new ArrayList<>();

@@ -11,6 +11,7 @@ import dev.secrets.SecretsClient;
 import dev.secrets.SecretsConfig;
 import dev.secrets.spi.AuditEvent;
 import dev.secrets.testing.InMemoryObjectStore;
+import dev.secrets.testing.IsolatedConfig;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +21,6 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -44,7 +43,7 @@ class CachedReadsAuditTest {
     private SecretsClient client(Path log, String interval) {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        SecretsConfig cfg = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false)
+        SecretsConfig cfg = IsolatedConfig.builder()
                 .set(SecretsConfig.AUDIT_LOG, log.toString()).set(SecretsConfig.AUDIT_CACHED_READS_INTERVAL, interval).build();
         return SecretsClient.builder().config(cfg).store(new InMemoryObjectStore()).masterKey("default", key).principal("billing")
                 .build();

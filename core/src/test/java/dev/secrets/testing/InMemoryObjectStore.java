@@ -2,6 +2,7 @@ package dev.secrets.testing;
 
 import dev.secrets.spi.ListPage;
 import dev.secrets.spi.ObjectStore;
+import dev.secrets.spi.RefusedObjectException;
 import dev.secrets.spi.StoredObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,8 +12,13 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An {@link ObjectStore} in memory, for core's own tests: the same contract as a real backend
- * (atomic create-if-absent, keys listed in {@link String} order), without I/O. Thread-safe.
+ * An {@link ObjectStore} in memory: the same contract as a real backend (atomic create-if-absent,
+ * keys listed in {@link String} order, objects over {@link #MAX_OBJECT_BYTES} refused on read; it
+ * passes {@link ObjectStoreContract}), without I/O. Thread-safe; not durable. For tests in every
+ * module, and for the benchmarks that measure what happens above the store.
+ *
+ * <p>By default it gives ETags, as S3 does; {@link #withoutETags()} gives none, as the file store,
+ * so that a read confirms the latest generation by listing again.
  */
 public final class InMemoryObjectStore implements ObjectStore {
     /** One object and its ETag: a number unique to each write, as an object store's would be. */
@@ -21,6 +27,21 @@ public final class InMemoryObjectStore implements ObjectStore {
 
     private final ConcurrentSkipListMap<String, Stored> objects = new ConcurrentSkipListMap<>();
     private final AtomicLong writes = new AtomicLong();
+    private final boolean etags;
+
+    /** An empty store that gives ETags. */
+    public InMemoryObjectStore() {
+        this(true);
+    }
+
+    private InMemoryObjectStore(boolean etags) {
+        this.etags = etags;
+    }
+
+    /** An empty store that gives no ETags, in listings or reads (like the file store). */
+    public static InMemoryObjectStore withoutETags() {
+        return new InMemoryObjectStore(false);
+    }
 
     private Stored stored(byte[] bytes) {
         return new Stored(bytes.clone(), "\"" + writes.incrementAndGet() + "\"");
@@ -28,14 +49,23 @@ public final class InMemoryObjectStore implements ObjectStore {
 
     @Override
     public Optional<byte[]> get(String key) {
-        Stored o = objects.get(key);
+        Stored o = read(key);
         return o == null ? Optional.empty() : Optional.of(o.bytes.clone());
     }
 
     @Override
     public Optional<StoredObject> getWithETag(String key) {
+        Stored o = read(key);
+        return o == null ? Optional.empty() : Optional.of(new StoredObject(o.bytes.clone(), etags ? o.etag : null));
+    }
+
+    private Stored read(String key) {
         Stored o = objects.get(key);
-        return o == null ? Optional.empty() : Optional.of(new StoredObject(o.bytes.clone(), o.etag));
+        if (o != null && o.bytes.length > MAX_OBJECT_BYTES) {
+            throw new RefusedObjectException(location() + ": object " + key + " is " + o.bytes.length + " bytes, more than the "
+                    + MAX_OBJECT_BYTES + " an object may have; it is not read");
+        }
+        return o;
     }
 
     @Override
@@ -51,7 +81,7 @@ public final class InMemoryObjectStore implements ObjectStore {
     @Override
     public ListPage list(String prefix, String startAfter, int limit) {
         List<String> out = new ArrayList<>();
-        List<String> etags = new ArrayList<>();
+        List<String> tags = new ArrayList<>();
         Map<String, Stored> tail = startAfter == null || startAfter.compareTo(prefix) < 0
                 ? objects.tailMap(prefix, true) : objects.tailMap(startAfter, false);
         for (Map.Entry<String, Stored> e : tail.entrySet()) {
@@ -59,12 +89,18 @@ public final class InMemoryObjectStore implements ObjectStore {
                 break;
             }
             if (out.size() == limit) {
-                return new ListPage(out, true, etags);
+                return page(out, true, tags);
             }
             out.add(e.getKey());
-            etags.add(e.getValue().etag);
+            if (etags) {
+                tags.add(e.getValue().etag);
+            }
         }
-        return new ListPage(out, false, etags);
+        return page(out, false, tags);
+    }
+
+    private ListPage page(List<String> keys, boolean truncated, List<String> tags) {
+        return etags ? new ListPage(keys, truncated, tags) : new ListPage(keys, truncated);
     }
 
     /** Replaces an object's bytes, as an attacker or a faulty disk would. */

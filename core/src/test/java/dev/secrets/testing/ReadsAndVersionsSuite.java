@@ -21,7 +21,6 @@ import dev.secrets.SecretKind;
 import dev.secrets.SecretValue;
 import dev.secrets.SecretVersion;
 import dev.secrets.SecretsClient;
-import dev.secrets.SecretsConfig;
 import dev.secrets.VersionDescription;
 import dev.secrets.VersionDestroyedException;
 import dev.secrets.spi.ListPage;
@@ -32,7 +31,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -77,7 +75,7 @@ public abstract class ReadsAndVersionsSuite {
     }
 
     protected SecretsClient client(Integer maxVersions) {
-        SecretsClient.Builder b = SecretsClient.builder().config(isolated()).store(store).masterKey("default", KEY).clock(clock)
+        SecretsClient.Builder b = SecretsClient.builder().config(IsolatedConfig.get()).store(store).masterKey("default", KEY).clock(clock)
                 .cacheTtl(Duration.ZERO);
         if (maxVersions != null) {
             b.maxVersions(maxVersions);
@@ -85,10 +83,6 @@ public abstract class ReadsAndVersionsSuite {
         SecretsClient c = b.build();
         clients.add(c);
         return c;
-    }
-
-    private static SecretsConfig isolated() {
-        return SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build();
     }
 
     private static byte[] bytes(int seed) {

@@ -11,13 +11,13 @@ import dev.secrets.SecretKind;
 import dev.secrets.SecretValue;
 import dev.secrets.SecretsConfig;
 import dev.secrets.SecretsException;
+import dev.secrets.testing.IsolatedConfig;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -107,10 +107,7 @@ class SecretCredentialsProviderTest {
     void fieldsAndSecret_comeFromTheConfigurationChain_forCredentialsProviderClassName() {
         store.admin.createSecret(CreateSecretRequest.of("h2/fields", SecretKind.GENERIC,
                 SecretValue.ofFields(Map.of("login", "APP", "pass", "first"))));
-        SecretsConfig config = SecretsConfig.builder()
-                .environment(Map.of())
-                .systemProperties(new Properties())
-                .classpathFile(false)
+        SecretsConfig config = IsolatedConfig.builder()
                 .setAll(store.settings())
                 .set(SecretCredentialsProvider.SECRET_ID, "h2/fields")
                 .set("secrets.jdbc.username-field", "login")

@@ -2,19 +2,13 @@ package dev.secrets.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.secrets.testing.Canary;
-import dev.secrets.CreateSecretRequest;
 import dev.secrets.SecretKind;
 import dev.secrets.SecretValue;
 import dev.secrets.SecretsClient;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import dev.secrets.testing.Canary;
+import dev.secrets.testing.TempFileStore;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -23,47 +17,36 @@ import java.util.Properties;
 import java.util.Set;
 
 /**
- * A file store in a temporary folder with its own master key, an admin client on it (the "rotator"
- * side), and the connection properties that point the driver at it. The driver builds its own
- * client from those properties, so the admin client's writes reach the driver only through the
- * store, as in production.
+ * Core's {@link TempFileStore} (a file store in a temporary folder with its own master key, and an
+ * admin client on it: the "rotator" side) with what the driver's tests add: the connection
+ * properties that point the driver at it, database secrets, and canary checks over exception
+ * chains. The driver builds its own client from those properties, so the admin client's writes
+ * reach the driver only through the store, as in production.
  */
 final class TestStore {
-    final Path storeDir;
-    final Path keyFile;
+    final TempFileStore files;
     final SecretsClient admin;
 
-    private TestStore(Path storeDir, Path keyFile) {
-        this.storeDir = storeDir;
-        this.keyFile = keyFile;
-        this.admin = SecretsClient.builder().store(storeUri()).masterKey("default", keyUri()).build();
+    private TestStore(TempFileStore files) {
+        this.files = files;
+        this.admin = files.client();
     }
 
     static TestStore create() {
-        try {
-            Path dir = Files.createTempDirectory("secrets-jdbc-test");
-            byte[] key = new byte[32];
-            new SecureRandom().nextBytes(key);
-            Path keyFile = dir.resolve("master.key");
-            Files.writeString(keyFile, Base64.getEncoder().encodeToString(key));
-            Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
-            return new TestStore(dir.resolve("store"), keyFile);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new TestStore(TempFileStore.create());
     }
 
     String storeUri() {
-        return "file:" + storeDir;
+        return files.storeUri();
     }
 
     String keyUri() {
-        return "file:" + keyFile;
+        return files.keyUri();
     }
 
     /** {@code secrets.store} and {@code secrets.key} for this store. */
     Map<String, String> settings() {
-        return Map.of("secrets.store", storeUri(), "secrets.key", keyUri());
+        return files.settings();
     }
 
     /** Connection properties: the store settings and {@code user} = the secret ID. */
@@ -76,7 +59,7 @@ final class TestStore {
 
     /** Creates a database secret with these credentials (and optional endpoint fields). */
     void createDatabaseSecret(String id, Map<String, String> fields) {
-        admin.createSecret(CreateSecretRequest.of(id, SecretKind.DATABASE, SecretValue.ofFields(fields)));
+        files.create(id, SecretKind.DATABASE, SecretValue.ofFields(fields));
     }
 
     void createDatabaseSecret(String id, String username, String password) {

@@ -7,10 +7,10 @@ import dev.secrets.CreateSecretRequest;
 import dev.secrets.SecretKind;
 import dev.secrets.SecretValue;
 import dev.secrets.SecretsClient;
-import dev.secrets.SecretsConfig;
 import dev.secrets.SecretsException;
 import dev.secrets.WrongMasterKeyException;
 import dev.secrets.file.FileObjectStore;
+import dev.secrets.testing.IsolatedConfig;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,7 +61,7 @@ class AwsKmsRootTest {
 
     private static SecretsClient client(Path store, String keyUri) {
         return SecretsClient.builder()
-                .config(SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build())
+                .config(IsolatedConfig.get())
                 .environment(k -> null).store(new FileObjectStore(store)).masterKey("default", keyUri).cacheTtl(Duration.ZERO).build();
     }
 

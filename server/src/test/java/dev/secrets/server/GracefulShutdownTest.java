@@ -7,6 +7,7 @@ import dev.secrets.SecretKind;
 import dev.secrets.SecretValue;
 import dev.secrets.SecretsClient;
 import dev.secrets.server.testing.ServerFixture;
+import dev.secrets.testing.IsolatedConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +32,7 @@ class GracefulShutdownTest {
         CountDownLatch inRead = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         // The audit sink holds the read of "slow" half-way, as a slow store would.
-        try (SecretsClient client = SecretsClient.builder().config(ServerFixture.isolated()).store("file:" + dir.resolve("store"))
+        try (SecretsClient client = SecretsClient.builder().config(IsolatedConfig.get()).store("file:" + dir.resolve("store"))
                 .masterKey("default", ServerFixture.masterKey()).cacheTtl(Duration.ZERO).auditSink(e -> {
                     if (e.action().equals("secret.read") && "slow".equals(e.secretId())) {
                         inRead.countDown();

@@ -11,6 +11,7 @@ import dev.secrets.SecretsClient;
 import dev.secrets.SecretsException;
 import dev.secrets.CreateSecretRequest;
 import dev.secrets.server.testing.ServerFixture;
+import dev.secrets.testing.IsolatedConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ class LibraryInteropTest {
     void serverWrites_libraryReads_andTheReverse() throws Exception {
         String uri = "file:" + dir.resolve("store");
         try (ServerFixture fx = ServerFixture.start(uri);
-             SecretsClient library = SecretsClient.builder().config(ServerFixture.isolated()).store(uri)
+             SecretsClient library = SecretsClient.builder().config(IsolatedConfig.get()).store(uri)
                      .masterKey("default", ServerFixture.masterKey()).build()) {
             SecretsManagerClient sm = fx.sdk(fx.admin);
             String v = sm.createSecret(b -> b.name("interop/text").secretString(CANARY + "-text")).versionId();
@@ -73,7 +74,7 @@ class LibraryInteropTest {
         }
         byte[] otherKey = new byte[32];
         Arrays.fill(otherKey, (byte) 1);
-        try (SecretsClient stranger = SecretsClient.builder().config(ServerFixture.isolated()).store(uri)
+        try (SecretsClient stranger = SecretsClient.builder().config(IsolatedConfig.get()).store(uri)
                 .masterKey("default", otherKey).build()) {
             assertThatThrownBy(() -> stranger.getSecretValue("interop/text")).isInstanceOf(SecretsException.class)
                     .hasMessageNotContaining(CANARY);

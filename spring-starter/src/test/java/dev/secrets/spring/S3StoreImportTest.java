@@ -8,6 +8,7 @@ import dev.secrets.SecretKind;
 import dev.secrets.SecretValue;
 import dev.secrets.SecretsClient;
 import dev.secrets.s3.testing.S3ProxyServer;
+import dev.secrets.testing.IsolatedConfig;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class S3StoreImportTest {
         String storeUri = s3.newStoreUri();
         // The key file only; the store is S3.
         try (FileStore keys = FileStore.create(tmp);
-             SecretsClient writer = SecretsClient.builder().config(FileStore.isolatedConfig()).store(storeUri)
+             SecretsClient writer = SecretsClient.builder().config(IsolatedConfig.get()).store(storeUri)
                      .masterKey("default", keys.keyUri()).build()) {
             writer.createSecret(CreateSecretRequest.of("prod/app-db", SecretKind.DATABASE,
                     SecretValue.ofFields(Map.of("username", "app", "password", CANARY))));

@@ -3,6 +3,7 @@ package dev.secrets.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.secrets.SecretsClient;
+import dev.secrets.testing.IsolatedConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -148,7 +149,7 @@ class SecretsAutoConfigurationTest {
     static class OwnClient {
         @Bean
         SecretsClient ownClient() {
-            return SecretsClient.builder().config(FileStore.isolatedConfig()).store("file:" + System.getProperty("java.io.tmpdir")
+            return SecretsClient.builder().config(IsolatedConfig.get()).store("file:" + System.getProperty("java.io.tmpdir")
                     + "/secrets-own-client-test").build();
         }
     }

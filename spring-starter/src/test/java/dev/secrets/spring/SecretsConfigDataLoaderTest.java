@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.secrets.SecretsClient;
+import dev.secrets.testing.IsolatedConfig;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -166,7 +167,7 @@ class SecretsConfigDataLoaderTest {
     @Test
     void clientRegisteredInTheBootstrapRegistry_loadsTheConfiguration_andBecomesTheBean() {
         store.text("prod/token", "t");
-        SecretsClient own = SecretsClient.builder().config(FileStore.isolatedConfig()).store(store.storeUri())
+        SecretsClient own = SecretsClient.builder().config(IsolatedConfig.get()).store(store.storeUri())
                 .masterKey("default", store.keyUri()).build();
 
         try (ConfigurableApplicationContext ctx = FileStore.builder(TestApplication.class)

@@ -9,6 +9,7 @@ import dev.secrets.RotationSettings;
 import dev.secrets.SecretKind;
 import dev.secrets.SecretValue;
 import dev.secrets.SecretsClient;
+import dev.secrets.testing.IsolatedConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ class SecretsHealthIndicatorTest {
 
     /** A client of the store whose clock is {@code shift} away from now, to make rotation dates lie in the past. */
     private SecretsClient clientAt(Duration shift) {
-        return SecretsClient.builder().config(FileStore.isolatedConfig()).store(store.storeUri())
+        return SecretsClient.builder().config(IsolatedConfig.get()).store(store.storeUri())
                 .masterKey("default", store.keyUri()).clock(Clock.offset(Clock.systemUTC(), shift)).build();
     }
 

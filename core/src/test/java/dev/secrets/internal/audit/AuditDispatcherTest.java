@@ -12,6 +12,7 @@ import dev.secrets.audit.Slf4jAuditSink;
 import dev.secrets.spi.AuditEvent;
 import dev.secrets.spi.AuditSink;
 import dev.secrets.spi.SecretsMetrics;
+import dev.secrets.testing.IsolatedConfig;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,8 +21,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -44,7 +43,7 @@ class AuditDispatcherTest {
     }
 
     private static SecretsConfig config(String... keyValues) {
-        SecretsConfig.Builder b = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false);
+        SecretsConfig.Builder b = IsolatedConfig.builder();
         for (int i = 0; i < keyValues.length; i += 2) {
             b.set(keyValues[i], keyValues[i + 1]);
         }

@@ -6,9 +6,9 @@ import dev.secrets.audit.AuditLogVerifier;
 import dev.secrets.spi.AuditEvent;
 import dev.secrets.spi.AuditSink;
 import dev.secrets.spi.SecretsMetrics;
+import dev.secrets.testing.IsolatedConfig;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
 
 /**
  * Run by {@link AuditDispatcherTest} in a JVM without slf4j-api: the file sink works, and asking
@@ -19,8 +19,7 @@ public final class Slf4jAbsentCheck {
     }
 
     public static void main(String[] args) {
-        SecretsConfig.Builder base = SecretsConfig.builder().environment(java.util.Map.of()).systemProperties(new Properties())
-                .classpathFile(false);
+        SecretsConfig.Builder base = IsolatedConfig.builder();
         List<AuditSink> sinks = AuditDispatcher.forClient(List.of(), null, base.set(SecretsConfig.AUDIT_LOG, args[0]).build(),
                 SecretsMetrics.NONE);
         sinks.get(0).record(new AuditEvent(Instant.now(), "secret.read", "a", null, AuditEvent.SUCCESS, null, null));

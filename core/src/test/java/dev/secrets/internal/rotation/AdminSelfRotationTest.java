@@ -12,6 +12,7 @@ import dev.secrets.SecretVersion;
 import dev.secrets.SecretsClient;
 import dev.secrets.SecretsConfig;
 import dev.secrets.testing.InMemoryObjectStore;
+import dev.secrets.testing.IsolatedConfig;
 import dev.secrets.testing.MariaDbServer;
 import dev.secrets.testing.MutableClock;
 import dev.secrets.testing.PostgresServer;
@@ -21,7 +22,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -44,8 +44,7 @@ class AdminSelfRotationTest {
     AdminSelfRotationTest(MariaDbServer mariaDb, PostgresServer postgres) {
         this.mariaDb = mariaDb;
         this.postgres = postgres;
-        SecretsConfig config = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false)
-                .build();
+        SecretsConfig config = IsolatedConfig.get();
         client = SecretsClient.builder().config(config).store(new InMemoryObjectStore()).masterKey("default", new byte[32])
                 .clock(MutableClock.atFixedStart()).build();
     }

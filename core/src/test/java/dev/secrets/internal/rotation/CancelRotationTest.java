@@ -17,6 +17,7 @@ import dev.secrets.SecretsClient;
 import dev.secrets.SecretsConfig;
 import dev.secrets.testing.FaultInjectingRotator;
 import dev.secrets.testing.InMemoryObjectStore;
+import dev.secrets.testing.IsolatedConfig;
 import dev.secrets.testing.MariaDbServer;
 import dev.secrets.testing.MutableClock;
 import java.sql.Connection;
@@ -25,7 +26,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -50,8 +50,7 @@ class CancelRotationTest {
 
     CancelRotationTest(MariaDbServer mariaDb) {
         this.mariaDb = mariaDb;
-        SecretsConfig config = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false)
-                .build();
+        SecretsConfig config = IsolatedConfig.get();
         client = SecretsClient.builder().config(config).store(new InMemoryObjectStore()).masterKey("default", KEY)
                 .clock(MutableClock.atFixedStart()).rotator(rotator).build();
     }

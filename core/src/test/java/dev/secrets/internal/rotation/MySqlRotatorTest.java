@@ -17,6 +17,7 @@ import dev.secrets.SecretsClient;
 import dev.secrets.SecretsConfig;
 import dev.secrets.testing.FaultInjectingRotator;
 import dev.secrets.testing.InMemoryObjectStore;
+import dev.secrets.testing.IsolatedConfig;
 import dev.secrets.testing.MariaDbServer;
 import dev.secrets.testing.MutableClock;
 import java.net.URL;
@@ -30,7 +31,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -57,8 +57,7 @@ class MySqlRotatorTest {
     }
 
     private SecretsClient client(dev.secrets.spi.Rotator extra) {
-        SecretsConfig config = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false)
-                .build();
+        SecretsConfig config = IsolatedConfig.get();
         SecretsClient c = SecretsClient.builder().config(config).store(store).masterKey("default", KEY).clock(clock).rotator(flaky)
                 .rotator(extra).build();
         clients.add(c);

@@ -16,6 +16,7 @@ import dev.secrets.SecretsClient;
 import dev.secrets.SecretsConfig;
 import dev.secrets.testing.FaultInjectingRotator;
 import dev.secrets.testing.InMemoryObjectStore;
+import dev.secrets.testing.IsolatedConfig;
 import dev.secrets.testing.MutableClock;
 import dev.secrets.testing.PostgresServer;
 import java.net.ServerSocket;
@@ -28,7 +29,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -51,8 +51,7 @@ class PostgresRotatorTest {
 
     PostgresRotatorTest(PostgresServer postgres) {
         this.postgres = postgres;
-        SecretsConfig config = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false)
-                .build();
+        SecretsConfig config = IsolatedConfig.get();
         this.client = SecretsClient.builder().config(config).store(store).masterKey("default", KEY).clock(clock).rotator(flaky).build();
         clients.add(client);
     }

@@ -24,13 +24,13 @@ import dev.secrets.VersionDescription;
 import dev.secrets.spi.AuditEvent;
 import dev.secrets.testing.FaultInjectingRotator;
 import dev.secrets.testing.InMemoryObjectStore;
+import dev.secrets.testing.IsolatedConfig;
 import dev.secrets.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -53,8 +53,7 @@ class RotationEngineTest {
     private final SecretsClient client = client();
 
     private SecretsClient client() {
-        SecretsConfig config = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false)
-                .build();
+        SecretsConfig config = IsolatedConfig.get();
         SecretsClient c = SecretsClient.builder().config(config).store(store).masterKey("default", KEY).clock(clock)
                 .rotator(flaky).build();
         clients.add(c);
@@ -363,8 +362,7 @@ class RotationEngineTest {
     @Test
     void everyStep_isAudited_withTheRotationToken_andFailuresWithTheErrorClass() {
         List<AuditEvent> events = java.util.Collections.synchronizedList(new ArrayList<>());
-        SecretsConfig config = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false)
-                .build();
+        SecretsConfig config = IsolatedConfig.get();
         SecretsClient audited = SecretsClient.builder().config(config).store(store).masterKey("default", KEY).clock(clock)
                 .rotator(flaky).auditSink(events::add).principal("rotation-test").build();
         clients.add(audited);
@@ -421,7 +419,7 @@ class RotationEngineTest {
         client.configureRotation("app/db", RotationSettings.of("flaky", "rate(1 day)"));
         String before = client.getSecretValue("app/db").versionId();
         SecretsClient without = SecretsClient.builder()
-                .config(SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build())
+                .config(IsolatedConfig.get())
                 .store(store).masterKey("default", KEY).clock(clock).build();
         clients.add(without);
 

@@ -16,6 +16,7 @@ import dev.secrets.SecretsClient;
 import dev.secrets.SecretsConfig;
 import dev.secrets.GetSecretValueRequest;
 import dev.secrets.testing.InMemoryObjectStore;
+import dev.secrets.testing.IsolatedConfig;
 import dev.secrets.testing.MariaDbServer;
 import dev.secrets.testing.MutableClock;
 import dev.secrets.testing.PostgresServer;
@@ -28,7 +29,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -63,8 +63,7 @@ class SessionDrainTest {
     }
 
     private SecretsClient newClient() {
-        SecretsConfig config = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false)
-                .build();
+        SecretsConfig config = IsolatedConfig.get();
         SecretsClient c = SecretsClient.builder().config(config).store(store).masterKey("default", KEY).clock(clock).build();
         clients.add(c);
         return c;

@@ -1,19 +1,17 @@
 package dev.secrets.server.testing;
 
 import dev.secrets.SecretsClient;
-import dev.secrets.SecretsConfig;
 import dev.secrets.server.AccessKeys;
 import dev.secrets.server.SecretsServer;
 import dev.secrets.server.ServerConfig;
 import dev.secrets.spi.AuditEvent;
 import dev.secrets.spi.AuditSink;
+import dev.secrets.testing.IsolatedConfig;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.TrustManager;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -41,7 +39,7 @@ public final class ServerFixture implements AutoCloseable {
 
     private ServerFixture(String storeUri, byte[] masterKey, ServerConfig config, Duration cacheTtl, TrustManager[] trust) {
         AuditSink sink = audit::add;
-        this.client = SecretsClient.builder().config(isolated()).store(storeUri).masterKey("default", masterKey)
+        this.client = SecretsClient.builder().config(IsolatedConfig.get()).store(storeUri).masterKey("default", masterKey)
                 .cacheTtl(cacheTtl).auditSink(sink).build();
         this.keys = new AccessKeys(client);
         AccessKeys.Pair a;
@@ -74,10 +72,6 @@ public final class ServerFixture implements AutoCloseable {
         byte[] k = new byte[32];
         Arrays.fill(k, (byte) 42);
         return k;
-    }
-
-    public static SecretsConfig isolated() {
-        return SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build();
     }
 
     public URI endpoint() {

@@ -15,15 +15,16 @@ import dev.secrets.SecretValue;
 import dev.secrets.SecretsClient;
 import dev.secrets.SecretsConfig;
 import dev.secrets.spi.SecretsMetrics;
+import dev.secrets.testing.InMemoryObjectStore;
+import dev.secrets.testing.IsolatedConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,12 +33,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * With the audit log made unwritable, a client that fails closed refuses reads and writes and
  * leaves the store as it was. The log is made unwritable by putting a directory in its place,
- * which stops root too (CI runs as root, where a file mode of 000 stops nothing).
+ * which stops root too (CI runs as root, where a file mode of 000 stops nothing). The store is the
+ * in-memory one: what is checked is core's audit, and "the store as it was" is every object's bytes.
  */
 class AuditFailClosedTest {
     @TempDir
     Path dir;
-    private Path store;
+    private InMemoryObjectStore store;
     private Path log;
     private final byte[] defaultKey = new byte[32];
     private final byte[] paymentsKey = new byte[32];
@@ -46,14 +48,14 @@ class AuditFailClosedTest {
     void keys() {
         new SecureRandom().nextBytes(defaultKey);
         new SecureRandom().nextBytes(paymentsKey);
-        store = dir.resolve("store");
+        store = new InMemoryObjectStore();
         log = dir.resolve("audit.log");
     }
 
     private SecretsClient client(Map<String, String> settings, SecretsMetrics metrics) {
-        SecretsConfig cfg = SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false)
+        SecretsConfig cfg = IsolatedConfig.builder()
                 .set(SecretsConfig.AUDIT_LOG, log.toString()).setAll(settings).build();
-        return SecretsClient.builder().config(cfg).store("file:" + store).masterKey("default", defaultKey)
+        return SecretsClient.builder().config(cfg).store(store).masterKey("default", defaultKey)
                 .masterKey("payments", paymentsKey).metrics(metrics).build();
     }
 
@@ -62,18 +64,13 @@ class AuditFailClosedTest {
         Files.createDirectory(log);
     }
 
-    /**
-     * Every object file of the store with its bytes. The file store's empty {@code ^lock} files are
-     * left out: a listing may create one to lock its directory, and they hold no data.
-     */
-    private Map<String, String> snapshot() throws IOException {
-        Map<String, String> files = new TreeMap<>();
-        try (Stream<Path> all = Files.walk(store)) {
-            for (Path p : all.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().equals("^lock")).toList()) {
-                files.put(store.relativize(p).toString(), java.util.HexFormat.of().formatHex(Files.readAllBytes(p)));
-            }
+    /** Every object of the store with its bytes. */
+    private Map<String, String> snapshot() {
+        Map<String, String> objects = new TreeMap<>();
+        for (String key : store.keys()) {
+            objects.put(key, HexFormat.of().formatHex(store.get(key).orElseThrow()));
         }
-        return files;
+        return objects;
     }
 
     private static void refused(ThrowingCallable call) {
@@ -150,6 +147,6 @@ class AuditFailClosedTest {
         try (SecretsClient client = client(Map.of(), SecretsMetrics.NONE)) {
             refused(() -> client.createSecret(CreateSecretRequest.of("app/db", SecretKind.GENERIC, SecretValue.ofText("x"))));
         }
-        assertThat(Files.exists(store) ? snapshot() : Map.of()).isEmpty();
+        assertThat(snapshot()).isEmpty();
     }
 }

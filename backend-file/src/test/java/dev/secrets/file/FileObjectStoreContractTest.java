@@ -1,12 +1,12 @@
 package dev.secrets.file;
 
 import dev.secrets.spi.ObjectStore;
-import dev.secrets.testing.BackendConformanceSuite;
+import dev.secrets.testing.ObjectStoreContract;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The backend conformance suite on the file store. */
-class FileConformanceTest extends BackendConformanceSuite {
+/** The {@link ObjectStore} contract on the file store, in a new directory per test. */
+class FileObjectStoreContractTest extends ObjectStoreContract {
     @TempDir
     Path dir;
 

@@ -1,4 +1,4 @@
-package dev.secrets.file;
+package dev.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -6,55 +6,42 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.secrets.CreateSecretRequest;
-import dev.secrets.GetSecretValueRequest;
-import dev.secrets.Label;
-import dev.secrets.PutSecretValueRequest;
-import dev.secrets.SecretKind;
-import dev.secrets.SecretTamperedException;
-import dev.secrets.SecretValue;
-import dev.secrets.SecretsClient;
-import dev.secrets.SecretsConfig;
-import dev.secrets.SecretsException;
+import dev.secrets.testing.InMemoryObjectStore;
+import dev.secrets.testing.IsolatedConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Tamper detection: any change to the stored bytes of a secret — values, metadata, labels — makes
  * its reads fail with {@link SecretTamperedException} naming it, never returns other plaintext, and
- * leaves every other secret readable.
+ * leaves every other secret readable. The objects are changed in place, as someone with write access
+ * to the store's files or bucket would; the store gives no ETags (as the file store), so every read
+ * takes the path that lists again.
  */
-class FileStoreTamperTest {
+class TamperDetectionTest {
     private static final byte[] KEY = "tamper-test-key-0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path dir;
-    Path store;
+    InMemoryObjectStore store;
     SecretsClient client;
     /** What each read of the victim returns when nothing was touched. */
     final Map<String, String> expected = new LinkedHashMap<>();
 
     @BeforeEach
     void populate() {
-        store = dir.resolve("store");
+        store = InMemoryObjectStore.withoutETags();
         client = SecretsClient.builder()
-                .config(SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build())
-                .store(new FileObjectStore(store)).masterKey("default", KEY).cacheTtl(Duration.ZERO).build();
+                .config(IsolatedConfig.get())
+                .store(store).masterKey("default", KEY).cacheTtl(Duration.ZERO).build();
         client.createSecret(CreateSecretRequest.of("app/victim", SecretKind.DATABASE,
                 SecretValue.ofFields(Map.of("username", "app", "password", "victim-pw-1"))).withTag("team", "a").withDescription("d"));
         client.putSecretValue("app/victim", SecretValue.ofFields(Map.of("username", "app", "password", "victim-pw-2")));
@@ -69,15 +56,15 @@ class FileStoreTamperTest {
 
     @Test
     void flippingAnyByteOfASecretsRecord_failsItsReadsAsTampered_andOtherSecretsStayReadable() throws IOException {
-        Path record = recordFile("app/victim");
-        byte[] original = Files.readAllBytes(record);
+        String record = recordKey("app/victim");
+        byte[] original = store.get(record).orElseThrow();
         Random random = new Random(42);
         List<String> undetected = new ArrayList<>();
         int positions = 0;
         for (int pos = 0; pos < original.length; pos++) {
             byte[] flipped = original.clone();
             flipped[pos] ^= (byte) (1 + random.nextInt(255));
-            Files.write(record, flipped);
+            store.overwrite(record, flipped);
             positions++;
             for (Map.Entry<String, String> e : expected.entrySet()) {
                 Throwable t = catchThrowable(() -> client.getSecretValue(GetSecretValueRequest.of("app/victim")
@@ -97,7 +84,7 @@ class FileStoreTamperTest {
                 assertThat(client.getSecretValue("app/other").text()).isEqualTo("other-value");
             }
         }
-        Files.write(record, original);
+        store.overwrite(record, original);
         assertThat(client.getSecretValue("app/victim").field("password")).isEqualTo("victim-pw-2");
         assertThat(positions).isGreaterThanOrEqualTo(500);
         assertThat(undetected).as("flips that went unnoticed").isEmpty();
@@ -105,11 +92,11 @@ class FileStoreTamperTest {
 
     @Test
     void aRecordCopiedOverAnotherSecrets_isDetected() throws IOException {
-        Path victim = recordFile("app/victim");
-        Path other = recordFile("app/other");
-        byte[] theirs = Files.readAllBytes(other);
-        // Give the copied record the victim's file name, as an attacker with file access would.
-        Files.write(victim, theirs);
+        String victim = recordKey("app/victim");
+        String other = recordKey("app/other");
+        byte[] theirs = store.get(other).orElseThrow();
+        // Give the copied record the victim's key, as an attacker with write access to the store would.
+        store.overwrite(victim, theirs);
 
         assertThat(catchThrowable(() -> client.getSecretValue("app/victim"))).isInstanceOf(SecretTamperedException.class)
                 .hasMessageContaining("app/victim");
@@ -118,11 +105,11 @@ class FileStoreTamperTest {
 
     @Test
     void swappingTwoSecretsEncryptedValues_isDetected() throws IOException {
-        Path a = recordFile("app/bystander");
-        Path b = recordFile("app/other");
-        byte[][] swapped = swapVersionCiphertexts(Files.readAllBytes(a), Files.readAllBytes(b));
-        Files.write(a, swapped[0]);
-        Files.write(b, swapped[1]);
+        String a = recordKey("app/bystander");
+        String b = recordKey("app/other");
+        byte[][] swapped = swapVersionCiphertexts(store.get(a).orElseThrow(), store.get(b).orElseThrow());
+        store.overwrite(a, swapped[0]);
+        store.overwrite(b, swapped[1]);
 
         assertThat(catchThrowable(() -> client.getSecretValue("app/bystander"))).isInstanceOf(SecretTamperedException.class)
                 .hasMessageContaining("app/bystander");
@@ -133,17 +120,16 @@ class FileStoreTamperTest {
 
     @Test
     void aDamagedKeyring_failsReadsWithAnErrorAndNeverPlaintext() throws IOException {
-        Path keyring = onlyFile(store.resolve("keys/default"));
-        byte[] original = Files.readAllBytes(keyring);
+        String keyring = onlyGeneration("keys/default/");
+        byte[] original = store.get(keyring).orElseThrow();
         Random random = new Random(7);
         for (int i = 0; i < 60; i++) {
             int pos = random.nextInt(original.length);
             byte[] flipped = original.clone();
             flipped[pos] ^= (byte) (1 + random.nextInt(255));
-            Files.write(keyring, flipped);
+            store.overwrite(keyring, flipped);
             SecretsClient fresh = SecretsClient.builder()
-                    .config(SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false)
-                            .build()).store(new FileObjectStore(store)).masterKey("default", KEY).build();
+                    .config(IsolatedConfig.get()).store(store).masterKey("default", KEY).build();
             Throwable t = catchThrowable(() -> fresh.getSecretValue("app/other"));
             if (t == null) {
                 assertThat(fresh.getSecretValue("app/other").text()).isEqualTo("other-value");
@@ -152,7 +138,7 @@ class FileStoreTamperTest {
             }
             fresh.close();
         }
-        Files.write(keyring, original);
+        store.overwrite(keyring, original);
     }
 
     /** Swaps the first version's ciphertext, nonce and wrapped key between two records, leaving all else as it was. */
@@ -173,16 +159,16 @@ class FileStoreTamperTest {
             (lb[0] + "\n" + lb[1] + "\n" + JSON.writeValueAsString(rb)).getBytes(StandardCharsets.UTF_8)};
     }
 
-    private Path recordFile(String id) throws IOException {
-        return onlyFile(store.resolve("secrets").resolve(id));
+    private String recordKey(String id) {
+        return onlyGeneration("secrets/" + id + "/");
     }
 
-    private static Path onlyFile(Path dir) throws IOException {
-        try (Stream<Path> s = Files.list(dir)) {
-            List<Path> gens = s.filter(p -> p.getFileName().toString().matches("~[0-9a-f]{16}")).collect(Collectors.toList());
-            assertThat(gens).as("generations in %s", dir).hasSize(1);
-            return gens.get(0);
-        }
+    /** The key of the one generation object directly under {@code prefix}. */
+    private String onlyGeneration(String prefix) {
+        List<String> gens = store.keys().stream().filter(k -> k.startsWith(prefix))
+                .filter(k -> k.substring(prefix.length()).matches("~[0-9a-f]{16}")).collect(Collectors.toList());
+        assertThat(gens).as("generations under %s", prefix).hasSize(1);
+        return gens.get(0);
     }
 
     private static String context(byte[] b, int pos) {

@@ -1,19 +1,16 @@
-package dev.secrets.keys;
+package dev.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.secrets.CreateSecretRequest;
-import dev.secrets.KeyVersionRetiredException;
-import dev.secrets.MasterKeyDescription;
-import dev.secrets.SecretKind;
-import dev.secrets.SecretValue;
-import dev.secrets.SecretsClient;
-import dev.secrets.SecretsException;
 import dev.secrets.audit.KeepingAuditSink;
-import java.nio.file.Files;
+import dev.secrets.spi.AuditSink;
+import dev.secrets.testing.InMemoryObjectStore;
+import dev.secrets.testing.IsolatedConfig;
+import dev.secrets.testing.KeyFiles;
 import java.nio.file.Path;
-import java.util.Map;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,18 +19,29 @@ import org.junit.jupiter.api.io.TempDir;
  * reads; a retired version's material is gone from the keyring; a value left under a retired
  * version fails naming the secret while every other secret, its description and the store stay as
  * they were; retiring is refused while values are under the version (unless forced) and for the
- * primary version.
+ * primary version. The master key's root is a key file; the store is in memory, shared by the
+ * clients of a test as by processes.
  */
-class RetireTest {
+class RetireKeyVersionTest {
     @TempDir
     Path dir;
+    private final InMemoryObjectStore store = new InMemoryObjectStore();
+
+    private SecretsClient client(String keyUri, AuditSink... sinks) {
+        SecretsClient.Builder b = SecretsClient.builder().config(IsolatedConfig.get()).store(store).masterKey("default", keyUri)
+                .cacheTtl(Duration.ZERO);
+        for (AuditSink sink : sinks) {
+            b.auditSink(sink);
+        }
+        return b.build();
+    }
+
 
     @Test
     void retireAfterRewrap_everythingStillReads() throws Exception {
-        Path store = dir.resolve("store");
-        String root = KeyFixtures.newKeyFile(dir.resolve("k"));
+        String root = KeyFiles.newRandom(dir.resolve("k"));
         KeepingAuditSink audit = new KeepingAuditSink();
-        try (SecretsClient c = KeyFixtures.client(store, root, Map.of(), audit)) {
+        try (SecretsClient c = client(root, audit)) {
             c.createSecret(CreateSecretRequest.of("a", SecretKind.GENERIC, SecretValue.ofText("a1")));
             c.createSecret(CreateSecretRequest.of("b", SecretKind.GENERIC, SecretValue.ofText("b1")));
             c.rotateMasterKey("default");
@@ -45,7 +53,7 @@ class RetireTest {
                     .containsExactly(MasterKeyDescription.State.RETIRED, MasterKeyDescription.State.PRIMARY);
             assertThat(d.versions().get(0).retired()).isNotNull();
         }
-        try (SecretsClient c = KeyFixtures.client(store, root, Map.of())) {
+        try (SecretsClient c = client(root)) {
             assertThat(c.getSecretValue("a").text()).isEqualTo("a1");
             assertThat(c.getSecretValue("b").text()).isEqualTo("b1");
             assertThatThrownBy(() -> c.retireKeyVersion("default", 2, true)).isInstanceOf(SecretsException.class)
@@ -57,13 +65,12 @@ class RetireTest {
 
     @Test
     void valueLeftUnderARetiredVersion_failsNamingTheSecret_andNothingElseChanges() throws Exception {
-        Path store = dir.resolve("store");
-        String root = KeyFixtures.newKeyFile(dir.resolve("k"));
-        try (SecretsClient c = KeyFixtures.client(store, root, Map.of())) {
+        String root = KeyFiles.newRandom(dir.resolve("k"));
+        try (SecretsClient c = client(root)) {
             c.createSecret(CreateSecretRequest.of("left/behind", SecretKind.GENERIC, SecretValue.ofText("old")));
             c.rotateMasterKey("default");
             c.createSecret(CreateSecretRequest.of("moved/on", SecretKind.GENERIC, SecretValue.ofText("new")));
-            byte[] recordBefore = Files.readAllBytes(onlyGeneration(store.resolve("secrets/left/behind")));
+            byte[] recordBefore = store.get(onlyGeneration("secrets/left/behind/")).orElseThrow();
 
             c.retireKeyVersion("default", 1, true);
 
@@ -72,18 +79,19 @@ class RetireTest {
                     .hasMessageContaining("retired");
             assertThat(c.getSecretValue("moved/on").text()).isEqualTo("new");
             assertThat(c.describeSecret("left/behind").versions()).hasSize(1);
-            assertThat(Files.readAllBytes(onlyGeneration(store.resolve("secrets/left/behind")))).isEqualTo(recordBefore);
+            assertThat(store.get(onlyGeneration("secrets/left/behind/")).orElseThrow()).isEqualTo(recordBefore);
             // A new value can still be written over it, under the primary version.
             c.putSecretValue("left/behind", SecretValue.ofText("rewritten"));
             assertThat(c.getSecretValue("left/behind").text()).isEqualTo("rewritten");
         }
     }
 
-    private static Path onlyGeneration(Path d) throws Exception {
-        try (var s = Files.list(d)) {
-            return s.filter(p -> p.getFileName().toString().startsWith("~")).reduce((a, b) -> {
-                throw new AssertionError("more than one generation in " + d);
-            }).orElseThrow();
+    private String onlyGeneration(String prefix) {
+        List<String> gens = store.keys().stream().filter(k -> k.startsWith(prefix) && k.indexOf('/', prefix.length()) < 0
+                && k.startsWith("~", prefix.length())).toList();
+        if (gens.size() > 1) {
+            throw new AssertionError("more than one generation in " + prefix);
         }
+        return gens.get(0);
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.secrets.ConflictException;
 import dev.secrets.CreateSecretRequest;
 import dev.secrets.GetSecretValueRequest;
@@ -20,13 +22,12 @@ import dev.secrets.SecretScheduledForDeletionException;
 import dev.secrets.SecretValue;
 import dev.secrets.SecretVersion;
 import dev.secrets.SecretsClient;
-import dev.secrets.SecretsConfig;
 import dev.secrets.ValueType;
 import dev.secrets.VersionDescription;
 import dev.secrets.WrongMasterKeyException;
 import dev.secrets.spi.ListPage;
 import dev.secrets.spi.ObjectStore;
-import dev.secrets.spi.StoredObject;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,30 +38,26 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * The behaviour every backend must show, written once (in the spirit of Vault's
- * {@code ExerciseBackend}) and run against each: contracts §2–§4 through the public
- * {@link SecretsClient} API, plus the {@link ObjectStore} contract itself.
+ * The client contract: what a {@link SecretsClient} promises (contracts §2–§4: IDs, kinds and
+ * values, versions and labels, lifecycle, describe and list; master-key rotation and re-wrap), written
+ * once (in the spirit of Vault's {@code ExerciseBackend}) and run through the public API on each
+ * backend, because every one of these paths reads, lists or writes the store and a backend that
+ * keeps the letter of {@link ObjectStoreContract} could still break them (listing order, paging,
+ * races between generations, ETags). The SPI's own promises are {@link ObjectStoreContract}'s;
+ * batch reads, list filters, check-and-set and destroyed versions are {@link ReadsAndVersionsSuite}'s.
  *
  * <p>A backend's test extends this class and implements {@link #newStore()}. Time is a
  * {@link MutableClock}; nothing sleeps.
  */
-public abstract class BackendConformanceSuite {
+public abstract class ClientContract {
     /** A value that must never show up in any message, {@code toString()} or log. */
     protected static final String CANARY = Canary.VALUE;
     protected static final byte[] KEY = bytes(1);
@@ -89,14 +86,9 @@ public abstract class BackendConformanceSuite {
         raw.close();
     }
 
-    /** A configuration chain that sees nothing of the machine it runs on. */
-    protected static SecretsConfig isolatedConfig() {
-        return SecretsConfig.builder().environment(Map.of()).systemProperties(new Properties()).classpathFile(false).build();
-    }
-
     /** Another client of the same store, holding {@code defaultKey} as master key {@code default}. */
     protected SecretsClient client(byte[] defaultKey) {
-        return track(SecretsClient.builder().config(isolatedConfig()).store(store).masterKey("default", defaultKey).clock(clock)
+        return track(SecretsClient.builder().config(IsolatedConfig.get()).store(store).masterKey("default", defaultKey).clock(clock)
                 .cacheTtl(Duration.ZERO).build());
     }
 
@@ -571,7 +563,7 @@ public abstract class BackendConformanceSuite {
 
         @Test
         void aWriteThroughTheClient_isVisibleToItsNextRead_evenWithACache() {
-            SecretsClient cached = track(SecretsClient.builder().config(isolatedConfig()).store(store).masterKey("default", KEY)
+            SecretsClient cached = track(SecretsClient.builder().config(IsolatedConfig.get()).store(store).masterKey("default", KEY)
                     .clock(clock).cacheTtl(Duration.ofHours(1)).build());
             cached.createSecret(CreateSecretRequest.of("s", SecretKind.GENERIC, text("one")));
             assertThat(cached.getSecretValue("s").text()).isEqualTo("one");
@@ -707,7 +699,7 @@ public abstract class BackendConformanceSuite {
 
         @Test
         void describe_worksWithoutTheSecretsMasterKey_butReadingItNamesTheMissingKey() {
-            SecretsClient teams = track(SecretsClient.builder().config(isolatedConfig()).store(store).masterKey("default", KEY)
+            SecretsClient teams = track(SecretsClient.builder().config(IsolatedConfig.get()).store(store).masterKey("default", KEY)
                     .masterKey("team-a", bytes(9)).clock(clock).build());
             teams.createSecret(CreateSecretRequest.of("team-a/token", SecretKind.GENERIC, text("t")).withKeyName("team-a"));
             assertThat(teams.getSecretValue("team-a/token").text()).isEqualTo("t");
@@ -808,152 +800,145 @@ public abstract class BackendConformanceSuite {
         }
     }
 
-    // ================================================================ the ObjectStore contract
+    // ================================================================ master-key rotation and re-wrap
 
+    /**
+     * Master-key rotation and re-wrap: after rotating and re-wrapping, every version of every secret
+     * is readable and no data key is wrapped by the old key version — checked in the stored records
+     * themselves, read through the store — while the values' ciphertexts are untouched.
+     */
     @Nested
-    class ObjectStoreContract {
-        @Test
-        void putIfAbsent_createsOnce_andTheFirstBytesStay() {
-            ObjectStore s = store.delegate();
-            assertThat(s.get("x/~1")).isEmpty();
-            assertThat(s.putIfAbsent("x/~1", "first".getBytes(StandardCharsets.UTF_8))).isTrue();
-            assertThat(s.putIfAbsent("x/~1", "second".getBytes(StandardCharsets.UTF_8))).isFalse();
-            assertThat(s.get("x/~1")).hasValueSatisfying(b -> assertThat(new String(b, StandardCharsets.UTF_8)).isEqualTo("first"));
-            assertThat(s.putIfAbsent("x/~2", new byte[0])).isTrue();
-            assertThat(s.get("x/~2")).hasValueSatisfying(b -> assertThat(b).isEmpty());
+    class MasterKeyRotation {
+        private final byte[] teamKey = bytes(4);
+        private final ObjectMapper json = new ObjectMapper();
+
+        /** A client with master keys {@code default} and {@code team}; each test closes its own. */
+        private SecretsClient keyClient() {
+            return SecretsClient.builder().config(IsolatedConfig.get()).store(store).masterKey("default", KEY)
+                    .masterKey("team", teamKey).clock(clock).cacheTtl(Duration.ZERO).build();
         }
 
         @Test
-        void putIfAbsent_hasExactlyOneWinner_amongConcurrentWriters() throws Exception {
-            ObjectStore s = store.delegate();
-            int threads = 8;
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            try {
-                for (int round = 0; round < 20; round++) {
-                    String key = "race/~" + round;
-                    CountDownLatch start = new CountDownLatch(1);
-                    List<Future<Boolean>> results = new ArrayList<>();
-                    for (int t = 0; t < threads; t++) {
-                        byte[] mine = ("writer-" + t).getBytes(StandardCharsets.UTF_8);
-                        results.add(pool.submit(() -> {
-                            start.await();
-                            return s.putIfAbsent(key, mine);
-                        }));
+        void afterRotationAndRewrap_everyVersionIsReadable_andNoDataKeyIsWrappedByTheOldVersion() throws IOException {
+            Map<String, String> values = new LinkedHashMap<>(); // "id versionId" → value
+            try (SecretsClient client = keyClient()) {
+                for (int s = 0; s < 4; s++) {
+                    String id = "app/s" + s;
+                    String v = client.createSecret(CreateSecretRequest.of(id, SecretKind.GENERIC, SecretValue.ofText(id + "-0")))
+                            .versions().get(0).versionId();
+                    values.put(id + " " + v, id + "-0");
+                    for (int i = 1; i < 3; i++) {
+                        values.put(id + " " + client.putSecretValue(id, SecretValue.ofText(id + "-" + i)), id + "-" + i);
                     }
-                    start.countDown();
-                    List<Integer> winners = new ArrayList<>();
-                    for (int t = 0; t < threads; t++) {
-                        if (results.get(t).get(30, TimeUnit.SECONDS)) {
-                            winners.add(t);
-                        }
-                    }
-                    assertThat(winners).as("round %d", round).hasSize(1);
-                    assertThat(new String(s.get(key).orElseThrow(), StandardCharsets.UTF_8)).isEqualTo("writer-" + winners.get(0));
                 }
-            } finally {
-                pool.shutdownNow();
+                client.deleteSecret("app/s3", 7); // scheduled for deletion: its keys are re-wrapped too
+                client.createSecret(CreateSecretRequest.of("team/t", SecretKind.GENERIC, SecretValue.ofText("team"))
+                        .withKeyName("team"));
+                Map<String, String> ciphertextsBefore = ciphertexts();
+
+                assertThat(client.rotateMasterKey("default")).isEqualTo(2);
+                // New versions use the new key version; old ones stay readable until re-wrapped.
+                String fresh = client.putSecretValue("app/s0", SecretValue.ofText("after-rotation"));
+                values.put("app/s0 " + fresh, "after-rotation");
+                assertThat(keyVersionOf(client, "app/s0", fresh)).isEqualTo(2);
+                assertThat(client.getSecretValue(GetSecretValueRequest.of("app/s1").withVersionId(firstVersion(values, "app/s1")))
+                        .text()).isEqualTo("app/s1-0");
+
+                List<int[]> progress = new ArrayList<>();
+                int rewrapped = client.rewrap("default", (done, all) -> progress.add(new int[] {done, all}));
+
+                assertThat(rewrapped).isEqualTo(12);
+                assertThat(progress).isNotEmpty();
+                assertThat(progress.get(progress.size() - 1)[0]).isEqualTo(progress.get(progress.size() - 1)[1]);
+                assertThat(client.rewrap("default", null)).as("a second re-wrap has nothing to do").isZero();
+                Map<String, String> ciphertextsAfter = ciphertexts();
+                assertThat(ciphertextsAfter).containsAllEntriesOf(ciphertextsBefore);
+            }
+
+            // The stored records themselves: every data key of master key default is wrapped by version 2.
+            List<JsonNode> records = records(2);
+            assertThat(records).hasSize(5);
+            for (JsonNode r : records) {
+                int expected = r.get("keyName").asText().equals("default") ? 2 : 1;
+                for (JsonNode v : r.get("versions")) {
+                    assertThat(v.get("keyVersion").asInt()).as("%s %s", r.get("id"), v.get("id")).isEqualTo(expected);
+                }
+            }
+
+            // A fresh client (another process) reads every version of every secret.
+            try (SecretsClient other = keyClient()) {
+                other.restoreSecret("app/s3");
+                for (Map.Entry<String, String> e : values.entrySet()) {
+                    String[] k = e.getKey().split(" ");
+                    assertThat(other.getSecretValue(GetSecretValueRequest.of(k[0]).withVersionId(k[1])).text())
+                            .isEqualTo(e.getValue());
+                }
+                assertThat(other.getSecretValue("team/t").text()).isEqualTo("team");
+                assertThat(other.describeSecret("app/s1").versions()).extracting(VersionDescription::keyVersion).containsOnly(2);
             }
         }
 
         @Test
-        void list_returnsKeysInStringOrder_filteredByPrefix_andPagesWithStartAfter() {
-            ObjectStore s = store.delegate();
-            List<String> keys = List.of("a/b/~1", "a/b/~2", "a/b/c/~1", "a/b-c/~1", "a/bc/~1", "a/b.c/~1", "a/~0", "b/~1",
-                    "a/b/" + "z".repeat(300) + "/~1");
-            for (String k : keys) {
-                assertThat(s.putIfAbsent(k, k.getBytes(StandardCharsets.UTF_8))).isTrue();
-            }
+        void aKeyRotatedByAnotherProcess_isPickedUpByAClientThatCachedTheOldKeyring() {
+            try (SecretsClient a = keyClient(); SecretsClient b = keyClient()) {
+                a.createSecret(CreateSecretRequest.of("s", SecretKind.GENERIC, SecretValue.ofText("one")));
+                assertThat(b.getSecretValue("s").text()).isEqualTo("one"); // b caches keyring version 1
 
-            List<String> underAB = keys.stream().filter(k -> k.startsWith("a/b/")).sorted().collect(Collectors.toList());
-            ListPage ab = s.list("a/b/", null, 100);
-            assertThat(ab.keys()).isEqualTo(underAB);
-            assertThat(ab.truncated()).isFalse();
-            List<String> underA = keys.stream().filter(k -> k.startsWith("a/b")).sorted().collect(Collectors.toList());
-            assertThat(s.list("a/b", null, 100).keys()).isEqualTo(underA);
-            assertThat(s.list("", null, 100).keys()).isEqualTo(keys.stream().sorted().collect(Collectors.toList()));
-            assertThat(s.list("a/b/~", null, 100).keys()).containsExactly("a/b/~1", "a/b/~2");
-            assertThat(s.list("nothing/", null, 100).keys()).isEmpty();
-            assertThat(s.list("nothing/", null, 100).truncated()).isFalse();
+                a.rotateMasterKey("default");
+                a.putSecretValue("s", SecretValue.ofText("two"));
 
-            List<String> paged = new ArrayList<>();
-            String after = null;
-            while (true) {
-                ListPage p = s.list("a/", after, 2);
-                assertThat(p.keys().size()).isLessThanOrEqualTo(2);
-                paged.addAll(p.keys());
-                if (!p.truncated()) {
-                    break;
-                }
-                after = p.keys().get(p.keys().size() - 1);
+                assertThat(b.getSecretValue("s").text()).isEqualTo("two");
+                b.putSecretValue("s", SecretValue.ofText("three"));
+                assertThat(a.getSecretValue("s").text()).isEqualTo("three");
             }
-            assertThat(paged).isEqualTo(keys.stream().filter(k -> k.startsWith("a/")).sorted().collect(Collectors.toList()));
-            assertThat(s.list("a/b/", "a/b/~1", 100).keys()).containsExactly("a/b/~2");
-            assertThat(s.get("a/b/" + "z".repeat(300) + "/~1")).isPresent();
         }
 
-        @Test
-        void delete_isIdempotent_andTheKeyCanBeCreatedAgain() {
-            ObjectStore s = store.delegate();
-            s.putIfAbsent("d/~1", new byte[] {1});
-            s.putIfAbsent("d/e/~1", new byte[] {2});
+        private String firstVersion(Map<String, String> values, String id) {
+            return values.keySet().stream().filter(k -> k.startsWith(id + " ")).findFirst().orElseThrow().split(" ")[1];
+        }
 
-            s.delete("d/~1");
-            s.delete("d/~1");
-            s.delete("never/~1");
-
-            assertThat(s.get("d/~1")).isEmpty();
-            assertThat(s.list("d/", null, 10).keys()).containsExactly("d/e/~1");
-            s.delete("d/e/~1");
-            assertThat(s.list("d/", null, 10).keys()).isEmpty();
-            assertThat(s.putIfAbsent("d/e/~1", new byte[] {3})).isTrue();
-            assertThat(s.get("d/e/~1")).hasValueSatisfying(b -> assertThat(b).containsExactly(3));
+        private int keyVersionOf(SecretsClient c, String id, String versionId) {
+            return c.describeSecret(id).versions().stream().filter(v -> v.versionId().equals(versionId)).findFirst().orElseThrow()
+                    .keyVersion();
         }
 
         /**
-         * ETags are optional; a store that gives them must give the same one in a listing and in a
-         * read of the same object, and another one for an object created again at that key — core
-         * relies on that to tell the object it listed from a later one at the same key.
+         * The record JSON of each secret's latest generation object (the third line: after the log
+         * frame and the MAC header), listed and read through the store itself.
          */
-        @Test
-        void etags_whenGiven_identifyTheObject_andChangeWhenTheKeyIsWrittenAgain() {
-            ObjectStore s = store.delegate();
-            assertThat(s.putIfAbsent("t/~1", "first".getBytes(StandardCharsets.UTF_8))).isTrue();
-            ListPage page = s.list("t/", null, 10);
-            StoredObject got = s.getWithETag("t/~1").orElseThrow();
-            assertThat(new String(got.bytes(), StandardCharsets.UTF_8)).isEqualTo("first");
-            assertThat(page.keys()).containsExactly("t/~1");
-            if (page.etag(0) == null) {
-                assertThat(got.etag()).as("a store without ETags in listings").isNull();
-                return;
+        private List<JsonNode> records(int expectedMacKeyVersion) throws IOException {
+            ObjectStore raw = store.delegate();
+            List<JsonNode> out = new ArrayList<>();
+            String after = null;
+            while (true) {
+                ListPage page = raw.list("secrets/", after, 100);
+                for (String key : page.keys()) {
+                    if (!key.substring(key.lastIndexOf('/') + 1).matches("~[0-9a-f]{16}")) {
+                        continue;
+                    }
+                    String[] lines = new String(raw.get(key).orElseThrow(), StandardCharsets.UTF_8).split("\n", 3);
+                    JsonNode header = json.readTree(lines[1]);
+                    JsonNode record = json.readTree(lines[2]);
+                    if (expectedMacKeyVersion > 0 && record.get("keyName").asText().equals("default")) {
+                        assertThat(header.get("keyVersion").asInt()).as("MAC key version of %s", key).isEqualTo(expectedMacKeyVersion);
+                    }
+                    out.add(record);
+                }
+                if (!page.truncated()) {
+                    return out;
+                }
+                after = page.keys().get(page.keys().size() - 1);
             }
-            assertThat(got.etag()).isEqualTo(page.etag(0));
-
-            s.delete("t/~1");
-            assertThat(s.putIfAbsent("t/~1", "second".getBytes(StandardCharsets.UTF_8))).isTrue();
-            ListPage again = s.list("t/", null, 10);
-            assertThat(again.etag(0)).isNotEqualTo(page.etag(0));
-            assertThat(s.getWithETag("t/~1").orElseThrow().etag()).isEqualTo(again.etag(0));
-            assertThat(s.getWithETag("t/~absent")).isEmpty();
         }
 
-        @Test
-        void keysWithEveryAllowedCharacter_roundTrip() {
-            ObjectStore s = store.delegate();
-            String key = "AZaz09_+=.@-~/x.y/~0000000000000001";
-            assertThat(s.putIfAbsent(key, new byte[] {7})).isTrue();
-            assertThat(s.list("AZ", null, 10).keys()).containsExactly(key);
-            assertThat(s.get(key)).isPresent();
-            assertThat(s.location()).isNotBlank();
+        private Map<String, String> ciphertexts() throws IOException {
+            Map<String, String> out = new LinkedHashMap<>();
+            for (JsonNode r : records(0)) {
+                for (JsonNode v : r.get("versions")) {
+                    out.put(r.get("id").asText() + " " + v.get("id").asText(), v.get("ciphertext").asText() + v.get("nonce").asText());
+                }
+            }
+            return out;
         }
-    }
-
-    /** A sorted list of {@code n} distinct small integers, for tests that need them. */
-    protected static List<Integer> range(int n) {
-        return IntStream.range(0, n).boxed().collect(Collectors.toList());
-    }
-
-    /** The stored object bytes, for tests that inspect them. */
-    protected Optional<byte[]> object(String key) {
-        return store.delegate().get(key);
     }
 }
