@@ -74,7 +74,7 @@ class SecretsHealthIndicatorTest {
         AtomicLong nanos = new AtomicLong();
         try (FileObjectStore files = new FileObjectStore(store.dir)) {
             InstrumentedObjectStore counted = new InstrumentedObjectStore(files);
-            try (SecretsClient client = SecretsClient.builder().config(FileStore.isolatedConfig()).store(counted)
+            try (SecretsClient client = SecretsClient.builder().config(IsolatedConfig.get()).store(counted)
                     .masterKey("default", store.keyUri()).build()) {
                 SecretsHealthIndicator indicator = new SecretsHealthIndicator(client, true, Duration.ofSeconds(30), nanos::get);
 
@@ -99,7 +99,7 @@ class SecretsHealthIndicatorTest {
         AtomicLong nanos = new AtomicLong();
         try (FileObjectStore files = new FileObjectStore(store.dir)) {
             InstrumentedObjectStore counted = new InstrumentedObjectStore(files);
-            try (SecretsClient client = SecretsClient.builder().config(FileStore.isolatedConfig()).store(counted)
+            try (SecretsClient client = SecretsClient.builder().config(IsolatedConfig.get()).store(counted)
                     .masterKey("default", store.keyUri()).build()) {
                 SecretsHealthIndicator indicator = new SecretsHealthIndicator(client, false, Duration.ofSeconds(30), nanos::get);
                 assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);

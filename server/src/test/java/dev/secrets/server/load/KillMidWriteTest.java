@@ -1,5 +1,6 @@
 package dev.secrets.server.load;
 
+import dev.secrets.testing.IsolatedConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.secrets.SecretVersion;
@@ -106,7 +107,7 @@ class KillMidWriteTest {
             }
             assertThat(versions).isGreaterThanOrEqualTo(acks.size());
         }
-        try (SecretsClient library = SecretsClient.builder().config(ServerFixture.isolated()).store(store)
+        try (SecretsClient library = SecretsClient.builder().config(IsolatedConfig.get()).store(store)
                 .masterKey("default", ServerFixture.masterKey()).build()) {
             List<String> wrong = new ArrayList<>();
             for (MixedLoad.Ack a : acks) {

@@ -1,5 +1,6 @@
 package dev.secrets.server.load;
 
+import dev.secrets.testing.IsolatedConfig;
 import dev.secrets.CreateSecretRequest;
 import dev.secrets.SecretKind;
 import dev.secrets.SecretValue;
@@ -89,7 +90,7 @@ final class MixedLoad {
 
     /** Creates {@code hot} + {@code cold} secrets directly through the library (faster than through the server). */
     static void seed(String storeUri, int hot, int cold) throws Exception {
-        try (SecretsClient c = SecretsClient.builder().config(ServerFixture.isolated()).store(storeUri)
+        try (SecretsClient c = SecretsClient.builder().config(IsolatedConfig.get()).store(storeUri)
                 .masterKey("default", ServerFixture.masterKey()).build()) {
             ExecutorService pool = Executors.newFixedThreadPool(4);
             List<Future<?>> done = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.secrets.server.testing;
 
+import dev.secrets.testing.IsolatedConfig;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import dev.secrets.SecretsClient;
 import dev.secrets.server.SecretsServer;
@@ -38,7 +39,7 @@ public final class ServerMain {
 
     public static void main(String[] args) throws Exception {
         watchHeap();
-        SecretsClient client = SecretsClient.builder().config(ServerFixture.isolated()).store(args[0])
+        SecretsClient client = SecretsClient.builder().config(IsolatedConfig.get()).store(args[0])
                 .masterKey("default", ServerFixture.masterKey()).cacheTtl(Duration.parse(args[1]))
                 .cacheMaxSize(Integer.parseInt(args[2])).principal("secrets-serve").build();
         SecretsServer server = SecretsServer.start(client, ServerConfig.builder().port(0).build());

@@ -1,5 +1,6 @@
 package dev.secrets.server.testing;
 
+import dev.secrets.testing.IsolatedConfig;
 import dev.secrets.SecretsClient;
 import dev.secrets.server.AccessKeys;
 import java.io.BufferedReader;
@@ -74,7 +75,7 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Creates an access key on {@code storeUri} (with the test master key) before a server process is started on it. */
     public static AccessKeys.Pair createKey(String storeUri, String name, String policy) {
-        try (SecretsClient c = SecretsClient.builder().config(ServerFixture.isolated()).store(storeUri)
+        try (SecretsClient c = SecretsClient.builder().config(IsolatedConfig.get()).store(storeUri)
                 .masterKey("default", ServerFixture.masterKey()).build()) {
             return new AccessKeys(c).create(name, policy);
         }

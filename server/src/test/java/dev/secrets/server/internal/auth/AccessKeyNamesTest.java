@@ -1,5 +1,6 @@
 package dev.secrets.server.internal.auth;
 
+import dev.secrets.testing.IsolatedConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -43,7 +44,7 @@ class AccessKeyNamesTest {
     @BeforeEach
     void clients() {
         for (int i = 0; i < CLIENTS; i++) { // one client each, as separate processes would be: no shared cache or lock
-            clients.add(SecretsClient.builder().config(ServerFixture.isolated()).store("file:" + dir)
+            clients.add(SecretsClient.builder().config(IsolatedConfig.get()).store("file:" + dir)
                     .masterKey("default", ServerFixture.masterKey()).cacheTtl(Duration.ZERO).build());
         }
     }
