@@ -62,6 +62,16 @@ class KillMidWriteTest {
                         String value = "{\"password\":\"w" + writer + "-" + i + "\"}";
                         try {
                             String v = sm.putSecretValue(r -> r.secretId(name).secretString(value)).versionId();
+                            if (v == null) {
+                                // A 200 whose body the kill cut off: the JDK server flushes the status line and
+                                // headers before the body, and the SDK's URL-connection client reads a body cut
+                                // short as an empty one, so the call "succeeds" with no VersionId. That is not an
+                                // acknowledgement; it can only happen once the server is being killed.
+                                assertThat(killed.get()).as("PutSecretValue answered without a VersionId while the server was up")
+                                        .isTrue();
+                                cutOff.incrementAndGet();
+                                continue;
+                            }
                             acks.add(new MixedLoad.Ack(name, v, value));
                         } catch (SdkClientException e) {
                             if (killed.get()) {
