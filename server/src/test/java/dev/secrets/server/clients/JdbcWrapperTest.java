@@ -72,9 +72,23 @@ class JdbcWrapperTest {
         this.postgres = postgres;
     }
 
+    /** What the JVM held before: the s3proxy fixture of other tests in this JVM puts its own credentials in aws.*. */
+    private static final java.util.Map<String, String> BEFORE = new java.util.HashMap<>();
+
+    @org.junit.jupiter.api.BeforeAll
+    static void keepProperties() {
+        PROPERTIES.forEach(k -> BEFORE.put(k, System.getProperty(k)));
+    }
+
     @AfterAll
-    static void clearProperties() {
-        PROPERTIES.forEach(System::clearProperty);
+    static void restoreProperties() {
+        BEFORE.forEach((k, v) -> {
+            if (v == null) {
+                System.clearProperty(k);
+            } else {
+                System.setProperty(k, v);
+            }
+        });
     }
 
     @Test
