@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.secrets.internal.access.StoredValues;
 import dev.secrets.internal.json.Json;
+import dev.secrets.internal.json.JsonTree;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Collections;
@@ -107,9 +108,10 @@ public final class SecretValue {
     static SecretValue fromStored(ValueType type, byte[] stored) {
         if (type == ValueType.KEY_VALUE) {
             try {
-                JsonNode node = Json.MAPPER.readTree(stored);
+                // Parsed without the mapper (JsonTree) and kept as stored: the mapper wrote these bytes.
+                JsonNode node = JsonTree.read(stored);
                 if (node instanceof ObjectNode) {
-                    return fromObjectNode((ObjectNode) node);
+                    return new SecretValue(ValueType.KEY_VALUE, stored, fields((ObjectNode) node));
                 }
             } catch (java.io.IOException e) {
                 // fall through: never include the parser's message (it can quote the value)
@@ -120,6 +122,18 @@ public final class SecretValue {
     }
 
     private static SecretValue fromObjectNode(ObjectNode node) {
+        Map<String, String> map = fields(node);
+        byte[] bytes;
+        try {
+            bytes = Json.MAPPER.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new SecretsException("could not encode key/value fields");
+        }
+        return new SecretValue(ValueType.KEY_VALUE, bytes, map);
+    }
+
+    /** The fields of {@code node}, unmodifiable; a nested object or array is refused. */
+    private static Map<String, String> fields(ObjectNode node) {
         Map<String, String> map = new LinkedHashMap<>();
         Iterator<Map.Entry<String, JsonNode>> it = node.fields();
         while (it.hasNext()) {
@@ -131,13 +145,7 @@ public final class SecretValue {
             }
             map.put(e.getKey(), v.isNull() ? null : v.asText());
         }
-        byte[] bytes;
-        try {
-            bytes = Json.MAPPER.writeValueAsBytes(node);
-        } catch (JsonProcessingException e) {
-            throw new SecretsException("could not encode key/value fields");
-        }
-        return new SecretValue(ValueType.KEY_VALUE, bytes, Collections.unmodifiableMap(map));
+        return Collections.unmodifiableMap(map);
     }
 
     public ValueType type() {

@@ -40,7 +40,7 @@ final class AuditCommand implements Runnable {
             }
             AuditLogVerifier.Result r = AuditLogVerifier.verify(file);
             if (output.json) {
-                ObjectNode n = JSON.createObjectNode();
+                ObjectNode n = CliJson.JSON.createObjectNode();
                 n.put("log", file.toString());
                 n.put("valid", r.valid());
                 n.put("entries", r.entries());

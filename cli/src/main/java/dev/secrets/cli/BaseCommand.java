@@ -1,8 +1,6 @@
 package dev.secrets.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.secrets.SecretId;
 import dev.secrets.SecretsClient;
 import java.io.PrintStream;
@@ -13,8 +11,6 @@ import picocli.CommandLine.Spec;
 
 /** What every command has: the root command's options and streams, a client, JSON output. */
 abstract class BaseCommand implements Callable<Integer> {
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     @Spec
     CommandSpec spec;
 
@@ -44,7 +40,7 @@ abstract class BaseCommand implements Callable<Integer> {
     /** Prints a JSON document on standard output. */
     void printJson(JsonNode node) {
         try {
-            out().println(JSON.writeValueAsString(node));
+            out().println(CliJson.JSON.writeValueAsString(node));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new CliException("could not write JSON output", e);
         }

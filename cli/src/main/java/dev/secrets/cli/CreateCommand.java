@@ -74,7 +74,7 @@ final class CreateCommand extends BaseCommand {
         value.warnIfOnCommandLine(io());
         String versionId = d.versionWith(Label.CURRENT).map(VersionDescription::versionId).orElse(null);
         if (output == Format.JSON) {
-            ObjectNode n = JSON.createObjectNode();
+            ObjectNode n = CliJson.JSON.createObjectNode();
             n.put("id", d.id().value());
             n.put("kind", d.kind().id());
             n.put("keyName", d.keyName());

@@ -42,7 +42,7 @@ final class DeleteCommand extends BaseCommand {
             }
         }
         if (output.json) {
-            ObjectNode n = JSON.createObjectNode();
+            ObjectNode n = CliJson.JSON.createObjectNode();
             n.put("id", id);
             n.put("deleted", force);
             n.put("deletionDate", when == null ? null : when.toString());

@@ -117,7 +117,7 @@ final class DemoCommand extends BaseCommand {
             say("rotated the password now, in the four steps of the rotation contract (each one as recorded in the audit trail):");
             java.util.Set<String> done = new java.util.HashSet<>();
             for (String line : Files.readAllLines(auditLog)) {
-                JsonNode e = JSON.readTree(line);
+                JsonNode e = CliJson.JSON.readTree(line);
                 if (v2.equals(e.path("versionId").asText()) && "success".equals(e.path("outcome").asText())) {
                     done.add(e.path("action").asText());
                 }
@@ -145,7 +145,7 @@ final class DemoCommand extends BaseCommand {
         say("the audit trail in " + auditLog + " (" + verified.entries() + " entries, hash chain "
                 + (verified.valid() ? "verified" : "BROKEN: " + verified.problem().get()) + "; no values in it):");
         for (String line : Files.readAllLines(auditLog)) {
-            JsonNode e = JSON.readTree(line);
+            JsonNode e = CliJson.JSON.readTree(line);
             out.printf("     %3d  %-24s  %-22s  %-8s  %s%n", e.path("seq").asInt(), e.path("time").asText().substring(0, 19), e.path("action").asText(),
                     e.path("outcome").asText(), e.path("secretId").asText("") + (e.hasNonNull("versionId") ? " " + e.path("versionId").asText() : ""));
         }

@@ -27,7 +27,7 @@ final class DestroyCommand extends BaseCommand {
             c.destroySecretVersion(id, versionId);
         }
         if (output.json) {
-            ObjectNode n = JSON.createObjectNode();
+            ObjectNode n = CliJson.JSON.createObjectNode();
             n.put("id", id);
             n.put("versionId", versionId);
             n.put("destroyed", true);

@@ -54,7 +54,7 @@ final class GetCommand extends BaseCommand {
             }
         }
         if (output.json) {
-            ObjectNode n = JSON.createObjectNode();
+            ObjectNode n = CliJson.JSON.createObjectNode();
             n.put("id", v.secretId().value());
             n.put("versionId", v.versionId());
             n.set("labels", Views.labelsJson(v.labels()));
@@ -64,7 +64,7 @@ final class GetCommand extends BaseCommand {
                 n.put("field", field);
                 n.put("value", value.fields().get(field));
             } else if (value.type() == ValueType.KEY_VALUE) {
-                n.set("value", JSON.readTree(value.bytes()));
+                n.set("value", CliJson.JSON.readTree(value.bytes()));
             } else if (value.type() == ValueType.TEXT) {
                 n.put("value", value.text());
             } else {

@@ -42,7 +42,7 @@ final class InitCommand extends BaseCommand {
             storeId = c.initialize(keyName);
         }
         if (output.json) {
-            ObjectNode n = JSON.createObjectNode();
+            ObjectNode n = CliJson.JSON.createObjectNode();
             n.put("store", storeUri);
             n.put("storeId", storeId);
             n.put("keyName", keyName);

@@ -56,7 +56,7 @@ final class KeysCommand implements Runnable {
             if (pkcs11 != null) {
                 String key = Pkcs11Token.generateKey(pkcs11);
                 if (output.json) {
-                    ObjectNode n = JSON.createObjectNode();
+                    ObjectNode n = CliJson.JSON.createObjectNode();
                     n.put("key", key);
                     printJson(n);
                 } else {
@@ -71,7 +71,7 @@ final class KeysCommand implements Runnable {
             }
             String uri = KeyFiles.write(out, new SecureRandom());
             if (output.json) {
-                ObjectNode n = JSON.createObjectNode();
+                ObjectNode n = CliJson.JSON.createObjectNode();
                 n.put("keyUri", uri);
                 printJson(n);
             } else {
@@ -99,7 +99,7 @@ final class KeysCommand implements Runnable {
                 v = c.rotateMasterKey(keyName);
             }
             if (output.json) {
-                ObjectNode n = JSON.createObjectNode();
+                ObjectNode n = CliJson.JSON.createObjectNode();
                 n.put("keyName", keyName);
                 n.put("keyVersion", v);
                 printJson(n);
@@ -121,7 +121,7 @@ final class KeysCommand implements Runnable {
 
         @Override
         public Integer call() {
-            ArrayNode arr = JSON.createArrayNode();
+            ArrayNode arr = CliJson.JSON.createArrayNode();
             try (SecretsClient c = client()) {
                 for (String name : c.masterKeyNames()) {
                     ObjectNode n = arr.addObject();
@@ -189,7 +189,7 @@ final class KeysCommand implements Runnable {
                 provider = c.describeMasterKey(keyName).provider();
             }
             if (output.json) {
-                ObjectNode o = JSON.createObjectNode();
+                ObjectNode o = CliJson.JSON.createObjectNode();
                 o.put("keyName", keyName);
                 o.put("provider", provider);
                 o.put("versions", n);
@@ -228,7 +228,7 @@ final class KeysCommand implements Runnable {
                 d = c.retireKeyVersion(keyName, version, force);
             }
             if (output.json) {
-                ObjectNode o = JSON.createObjectNode();
+                ObjectNode o = CliJson.JSON.createObjectNode();
                 o.put("keyName", keyName);
                 o.put("retired", version);
                 printJson(o);

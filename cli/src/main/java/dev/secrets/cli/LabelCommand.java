@@ -46,7 +46,7 @@ final class LabelCommand extends BaseCommand {
             }
         }
         if (output.json) {
-            ObjectNode n = JSON.createObjectNode();
+            ObjectNode n = CliJson.JSON.createObjectNode();
             n.put("id", id);
             n.put("label", label.name());
             n.put("versionId", versionId);

@@ -75,7 +75,7 @@ final class ListCommand extends BaseCommand {
             }
         }
         if (output.json) {
-            ArrayNode a = JSON.createArrayNode();
+            ArrayNode a = CliJson.JSON.createArrayNode();
             all.forEach(d -> a.add(Views.describeJson(d)));
             printJson(a);
         } else if (all.isEmpty()) {

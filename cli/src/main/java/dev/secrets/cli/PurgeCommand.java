@@ -20,7 +20,7 @@ final class PurgeCommand extends BaseCommand {
             n = c.purgeExpired();
         }
         if (output.json) {
-            ObjectNode o = JSON.createObjectNode();
+            ObjectNode o = CliJson.JSON.createObjectNode();
             o.put("purged", n);
             printJson(o);
         } else {

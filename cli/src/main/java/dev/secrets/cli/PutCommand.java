@@ -51,7 +51,7 @@ final class PutCommand extends BaseCommand {
             value.warnIfOnCommandLine(io());
             List<Label> shown = ls == null ? List.of(Label.CURRENT) : ls;
             if (output == CreateCommand.Format.JSON) {
-                ObjectNode n = JSON.createObjectNode();
+                ObjectNode n = CliJson.JSON.createObjectNode();
                 n.put("id", id);
                 n.put("versionId", versionId);
                 n.set("labels", Views.labelsJson(shown));

@@ -57,7 +57,7 @@ final class RandomPasswordCommand extends BaseCommand {
         }
         String password = generator.generate(new SecureRandom());
         if (output.json) {
-            ObjectNode n = JSON.createObjectNode();
+            ObjectNode n = CliJson.JSON.createObjectNode();
             n.put("password", password);
             printJson(n);
         } else {

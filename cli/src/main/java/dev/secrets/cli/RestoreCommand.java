@@ -22,7 +22,7 @@ final class RestoreCommand extends BaseCommand {
             c.restoreSecret(id);
         }
         if (output.json) {
-            ObjectNode n = JSON.createObjectNode();
+            ObjectNode n = CliJson.JSON.createObjectNode();
             n.put("id", id);
             n.put("restored", true);
             printJson(n);

@@ -26,7 +26,7 @@ final class RewrapCommand extends BaseCommand {
         }
         progress.done();
         if (output.json) {
-            ObjectNode o = JSON.createObjectNode();
+            ObjectNode o = CliJson.JSON.createObjectNode();
             o.put("keyName", keyName);
             o.put("rewrapped", n);
             printJson(o);

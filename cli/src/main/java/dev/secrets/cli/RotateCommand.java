@@ -24,7 +24,7 @@ final class RotateCommand extends BaseCommand {
             versionId = c.rotateNow(id);
         }
         if (output.json) {
-            ObjectNode n = JSON.createObjectNode();
+            ObjectNode n = CliJson.JSON.createObjectNode();
             n.put("id", id);
             n.put("versionId", versionId);
             printJson(n);

@@ -66,7 +66,7 @@ final class RotationCommand extends BaseCommand {
             d = c.configureRotation(id, RotationSettings.of(rotator, schedule).withZone(zone).withParameters(p).withEnabled(!disable));
         }
         if (output.json) {
-            ObjectNode n = JSON.createObjectNode();
+            ObjectNode n = CliJson.JSON.createObjectNode();
             n.put("id", id);
             n.set("rotation", Views.rotationJson(d));
             printJson(n);
@@ -93,7 +93,7 @@ final class RotationCommand extends BaseCommand {
             }
             boolean failed = outcomes.stream().anyMatch(o -> !o.succeeded());
             if (output.json) {
-                ArrayNode a = JSON.createArrayNode();
+                ArrayNode a = CliJson.JSON.createArrayNode();
                 for (RotationOutcome o : outcomes) {
                     ObjectNode n = a.addObject();
                     n.put("id", o.secretId().value());
@@ -134,7 +134,7 @@ final class RotationCommand extends BaseCommand {
                 statuses = c.rotationStatus();
             }
             if (output.json) {
-                ArrayNode a = JSON.createArrayNode();
+                ArrayNode a = CliJson.JSON.createArrayNode();
                 for (dev.secrets.RotationStatus s : statuses) {
                     ObjectNode n = a.addObject();
                     n.put("id", s.id().value());
@@ -184,7 +184,7 @@ final class RotationCommand extends BaseCommand {
                 d = c.cancelRotation(id);
             }
             if (output.json) {
-                ObjectNode n = JSON.createObjectNode();
+                ObjectNode n = CliJson.JSON.createObjectNode();
                 n.put("id", id);
                 n.set("rotation", Views.rotationJson(d));
                 printJson(n);

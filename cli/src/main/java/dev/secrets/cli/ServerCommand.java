@@ -49,7 +49,7 @@ final class ServerCommand implements Runnable {
     /** Prints a pair: the only time the secret access key is shown. */
     static void printPair(BaseCommand c, AccessKeys.Pair p, boolean json) {
         if (json) {
-            ObjectNode n = JSON.createObjectNode();
+            ObjectNode n = CliJson.JSON.createObjectNode();
             n.put("name", p.name());
             n.put("accessKeyId", p.accessKeyId());
             n.put("secretAccessKey", p.secretAccessKey());
@@ -62,7 +62,7 @@ final class ServerCommand implements Runnable {
         }
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = BaseCommand.JSON;
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = CliJson.JSON;
 
     @Command(name = "create", description = "Create an access key and print its pair once.",
             footer = {"", "Example:", "  secrets server access-key create app-reader --policy reader.json"})
@@ -97,13 +97,13 @@ final class ServerCommand implements Runnable {
             try (SecretsClient c = client()) {
                 java.util.List<AccessKeys.Info> keys = new AccessKeys(c).list();
                 if (output.json) {
-                    ArrayNode a = JSON.createArrayNode();
+                    ArrayNode a = CliJson.JSON.createArrayNode();
                     for (AccessKeys.Info i : keys) {
                         a.addObject().put("name", i.name()).put("accessKeyId", i.accessKeyId())
                                 .put("enabled", i.enabled()).put("created", i.created().toString());
                     }
                     try {
-                        out().println(JSON.writeValueAsString(a));
+                        out().println(CliJson.JSON.writeValueAsString(a));
                     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                         throw new CliException("could not write JSON output", e);
                     }

@@ -166,7 +166,7 @@ final class ValueInput {
             return false;
         }
         try {
-            JsonNode node = BaseCommand.JSON.readTree(t);
+            JsonNode node = CliJson.JSON.readTree(t);
             if (node == null || !node.isObject()) {
                 return false;
             }

@@ -13,6 +13,7 @@ import dev.secrets.internal.crypto.Hmac;
 import dev.secrets.internal.crypto.Keyring;
 import dev.secrets.internal.crypto.RootKey;
 import dev.secrets.internal.json.Json;
+import dev.secrets.internal.json.JsonTree;
 import dev.secrets.spi.KeyRoot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -85,7 +86,7 @@ final class KeyringCodec {
     /** The root's scheme as recorded in a stored keyring's header, without decrypting it. */
     static String storedScheme(byte[] payload) {
         try {
-            JsonNode header = Json.MAPPER.readTree(Arrays.copyOf(payload, Math.max(0, indexOf(payload, (byte) '\n'))));
+            JsonNode header = JsonTree.read(Arrays.copyOf(payload, Math.max(0, indexOf(payload, (byte) '\n'))));
             if (header.hasNonNull("root")) {
                 return header.get("root").asText();
             }
@@ -174,7 +175,7 @@ final class KeyringCodec {
                 throw new IOException("no header");
             }
             byte[] headerBytes = Arrays.copyOf(payload, nl);
-            JsonNode header = Json.MAPPER.readTree(headerBytes);
+            JsonNode header = JsonTree.read(headerBytes);
             if (!keyName.equals(header.path("name").asText())) {
                 throw new IOException("keyring names another key");
             }
@@ -228,7 +229,7 @@ final class KeyringCodec {
             }
             JsonNode body;
             try {
-                body = Json.MAPPER.readTree(plain);
+                body = JsonTree.read(plain);
             } finally {
                 Arrays.fill(plain, (byte) 0);
             }

@@ -8,6 +8,7 @@ import dev.secrets.SecretsException;
 import dev.secrets.internal.crypto.Hmac;
 import dev.secrets.internal.crypto.Keyring;
 import dev.secrets.internal.json.Json;
+import dev.secrets.internal.json.JsonTree;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -53,7 +54,7 @@ public final class RecordCodec {
             if (nl < 0) {
                 throw new IOException("no header line");
             }
-            JsonNode h = Json.MAPPER.readTree(Arrays.copyOf(payload, nl));
+            JsonNode h = JsonTree.read(Arrays.copyOf(payload, nl));
             String key = h.path("key").asText(null);
             int version = h.path("keyVersion").asInt(-1);
             if (key == null || version < 1 || !h.path("mac").isTextual()) {
@@ -88,11 +89,11 @@ public final class RecordCodec {
         int nl = newline(payload);
         byte[] body = Arrays.copyOfRange(payload, nl + 1, payload.length);
         try {
-            byte[] expected = Json.MAPPER.readTree(Arrays.copyOf(payload, nl)).get("mac").binaryValue();
+            byte[] expected = JsonTree.read(Arrays.copyOf(payload, nl)).get("mac").binaryValue();
             if (!MessageDigest.isEqual(expected, mac(key, storeId, body))) {
                 throw new IOException("authentication failed");
             }
-            SecretRecord r = Json.MAPPER.readValue(body, SecretRecord.class);
+            SecretRecord r = RecordReader.read(body);
             if (!secretId.equals(r.id) || r.generation != generation || !header.keyName().equals(r.keyName)) {
                 throw new IOException("record belongs to another secret or generation");
             }
@@ -109,7 +110,7 @@ public final class RecordCodec {
             if (nl < 0) {
                 throw new IOException("no header line");
             }
-            SecretRecord r = Json.MAPPER.readValue(Arrays.copyOfRange(payload, nl + 1, payload.length), SecretRecord.class);
+            SecretRecord r = RecordReader.read(Arrays.copyOfRange(payload, nl + 1, payload.length));
             if (!secretId.equals(r.id)) {
                 throw new IOException("record belongs to another secret");
             }
@@ -122,7 +123,7 @@ public final class RecordCodec {
     private static String unverifiedKeyName(byte[] payload) {
         int nl = newline(payload);
         try {
-            return Json.MAPPER.readTree(Arrays.copyOfRange(payload, nl + 1, payload.length)).path("keyName").asText(null);
+            return JsonTree.read(Arrays.copyOfRange(payload, nl + 1, payload.length)).path("keyName").asText(null);
         } catch (IOException e) {
             return null;
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.secrets.SecretsException;
 import dev.secrets.internal.json.Json;
+import dev.secrets.internal.json.JsonTree;
 import dev.secrets.spi.ObjectStore;
 import java.io.IOException;
 import java.time.Clock;
@@ -60,7 +61,7 @@ public final class StoreIdentity {
 
     private String parse(byte[] bytes) {
         try {
-            JsonNode n = Json.MAPPER.readTree(bytes);
+            JsonNode n = JsonTree.read(bytes);
             String s = n.path("id").asText("");
             if (s.isEmpty()) {
                 throw new IOException("no id");
