@@ -1,6 +1,7 @@
 package dev.secrets;
 
 import dev.secrets.internal.EngineAssembly;
+import dev.secrets.internal.SecretReads;
 import dev.secrets.internal.SecretsEngine;
 import dev.secrets.internal.read.BatchReader;
 import dev.secrets.internal.rotation.RotationEngine;
@@ -35,12 +36,15 @@ import java.util.function.Function;
  */
 public final class SecretsClient extends KeyAdministration implements AutoCloseable {
     private final SecretsEngine engine;
+    /** The engine's read path, held directly: the everyday cached read is one hop shorter. */
+    private final SecretReads reads;
     private final RotationEngine rotations;
     private final BatchReader batch;
 
     SecretsClient(SecretsEngine engine, List<Rotator> rotators, Function<String, String> environment, Duration rotationLease) {
         super(engine, environment);
         this.engine = engine;
+        this.reads = engine.reads();
         this.rotations = new RotationEngine(engine, rotators, rotationLease);
         this.batch = engine.batch();
     }
@@ -71,7 +75,7 @@ public final class SecretsClient extends KeyAdministration implements AutoClosea
      * @throws MissingMasterKeyException when this client lacks the secret's master key
      */
     public SecretVersion getSecretValue(String id) {
-        return engine.getCurrent(id);
+        return reads.getCurrent(id);
     }
 
     /** A version by ID or label, through the cache unless {@link GetSecretValueRequest#bypassCache()}. */

@@ -27,13 +27,21 @@ public final class SecretCache implements AutoCloseable {
     public static final class Entry {
         private final SecretVersion version;
         private final long loadedAt;
+        /** {@code loadedAt} + TTL: a hit compares the ticker with this one field. */
+        private final long expiresAt;
         /** Null when the client has no audit sink. */
         private final CachedReadAudit.Counter reads;
 
-        Entry(SecretVersion version, long loadedAt, CachedReadAudit.Counter reads) {
+        Entry(SecretVersion version, long loadedAt, long ttlNanos, CachedReadAudit.Counter reads) {
             this.version = version;
             this.loadedAt = loadedAt;
+            this.expiresAt = loadedAt + ttlNanos; // compared by difference, so a wrap-around is harmless
             this.reads = reads;
+        }
+
+        /** Whether this entry is younger than the TTL at ticker reading {@code now}. */
+        public boolean isFresh(long now) {
+            return now - expiresAt < 0;
         }
 
         public SecretVersion version() {
@@ -99,7 +107,20 @@ public final class SecretCache implements AutoCloseable {
 
     /** Whether {@code e} is younger than the TTL at ticker reading {@code now}. */
     public boolean isFresh(Entry e, long now) {
-        return now - e.loadedAt < ttlNanos;
+        return e.isFresh(now);
+    }
+
+    /**
+     * The map of cached {@code CURRENT} entries by secret ID, for the read path's hit check only (a
+     * hit is one lookup here, without a hop through this object or a wrapper). Callers only read it.
+     */
+    public ConcurrentHashMap<String, Entry> currentEntries() {
+        return current;
+    }
+
+    /** The ticker this cache measures freshness with. */
+    public LongSupplier ticker() {
+        return ticker;
     }
 
     /** The cached entry for a request by label or version ID, fresh or not; null when none. */
@@ -123,7 +144,7 @@ public final class SecretCache implements AutoCloseable {
 
     /** Caches {@code v} as read for {@code req}, also by its version ID. */
     public void put(GetSecretValueRequest req, SecretVersion v) {
-        Entry entry = new Entry(v, ticker.getAsLong(), counters.apply(req.id(), v.versionId()));
+        Entry entry = new Entry(v, ticker.getAsLong(), ttlNanos, counters.apply(req.id(), v.versionId()));
         if (isCurrent(req)) {
             current.put(req.id(), entry);
         } else {

@@ -165,4 +165,59 @@ class CachedReadAuditTest {
         long sum = sink.batches.stream().flatMap(List::stream).mapToLong(AuditEvent::count).sum();
         assertThat(sum).isEqualTo(400_000);
     }
+
+    @Test
+    void hitsFromManyThreads_moreThanTheFastSlots_andThreadsThatEnd_areAllCounted_andEndedThreadsLeaveNoCell() throws Exception {
+        Batches sink = new Batches();
+        CachedReadAudit audit = audit(sink);
+        CachedReadAudit.Counter v1 = audit.counter("app/db", "v1");
+        long t0 = ticker.get();
+        // 40 threads in 4 waves of 10 (more than the counter's fast slots, and ended before the next wave
+        // starts, so later threads take over the slots of ended ones), 2,500 hits each, a flush after each wave.
+        for (int wave = 0; wave < 4; wave++) {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<Thread> threads = new java.util.ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                Thread t = new Thread(() -> {
+                    try {
+                        start.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    for (int n = 0; n < 2_500; n++) {
+                        if (!v1.hit(t0)) {
+                            throw new AssertionError("a hit was refused");
+                        }
+                    }
+                });
+                t.start();
+                threads.add(t);
+            }
+            start.countDown();
+            for (Thread t : threads) {
+                t.join();
+            }
+            audit.flush();
+            assertThat(CachedReadAudit.cells(v1)).as("cells of ended threads are dropped at the flush").isZero();
+        }
+        assertThat(sink.batches).hasSize(4);
+        assertThat(sink.batches).allSatisfy(b -> assertThat(b).singleElement().satisfies(e -> assertThat(e.count()).isEqualTo(25_000)));
+    }
+
+    @Test
+    void aLiveThreadKeepsItsCell_andItsLaterHitsAreCountedOnce() throws Exception {
+        Batches sink = new Batches();
+        CachedReadAudit audit = audit(sink);
+        CachedReadAudit.Counter v1 = audit.counter("app/db", "v1");
+        long t0 = ticker.get();
+        for (int i = 0; i < 3; i++) {
+            v1.hit(t0 + i * MS);
+        }
+        audit.flush();
+        assertThat(CachedReadAudit.cells(v1)).isEqualTo(1);
+        v1.hit(t0 + 10 * MS);
+        audit.flush();
+        audit.flush(); // nothing new: no event
+        assertThat(sink.batches).extracting(b -> b.get(0).count()).containsExactly(3L, 1L);
+    }
 }
