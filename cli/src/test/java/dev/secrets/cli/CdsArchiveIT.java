@@ -54,7 +54,10 @@ class CdsArchiveIT {
         String loaded = Files.readString(dir.resolve("classes.txt"));
         assertThat(loaded).containsPattern("dev\\.secrets\\.cli\\.GetCommand source: shared objects file")
                 .containsPattern("dev\\.secrets\\.internal\\.SecretsEngine source: shared objects file")
-                .containsPattern("com\\.fasterxml\\.jackson\\.databind\\.ObjectMapper source: shared objects file");
+                .containsPattern("com\\.fasterxml\\.jackson\\.core\\.JsonFactory source: shared objects file");
+        assertThat(loaded).as("a get reads JSON with the streaming parser: no mapper, no data binding is built")
+                .doesNotContain("com.fasterxml.jackson.databind.ObjectMapper ")
+                .doesNotContain("com.fasterxml.jackson.databind.deser.BeanDeserializer ");
         assertThat(loaded).as("a get on a file store loads no other backend, database or driver")
                 .doesNotContain("software.amazon.awssdk").doesNotContain("org.h2.").doesNotContain("dev.secrets.s3.")
                 .doesNotContain("dev.secrets.jdbc.");
