@@ -49,7 +49,8 @@ import java.util.function.LongSupplier;
  * counted as dropped by the dispatcher, like any other event.
  *
  * <p>Thread-safe. Counters are kept for the client's life: one small object per secret version ever
- * read from the cache.
+ * read from the cache, plus one padded cell (about 170 bytes) per thread that has read it from the
+ * cache and had not ended at the last flush.
  */
 public final class CachedReadAudit implements AutoCloseable {
     /** How often counts are written when {@code secrets.audit.cached-reads.interval} is not set. */
