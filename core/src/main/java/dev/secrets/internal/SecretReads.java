@@ -57,9 +57,9 @@ public final class SecretReads {
     }
 
     private SecretVersion meteredGetCurrent(String id) {
-        long t0 = cache.now();
-        SecretCache.Entry e = cache.current(id);
-        boolean hit = e != null && cache.isFresh(e, t0) && e.countHit(t0);
+        long t0 = ticker.getAsLong();
+        SecretCache.Entry e = current.get(id);
+        boolean hit = e != null && e.isFresh(t0) && e.countHit(t0);
         try {
             SecretVersion v;
             if (hit) {

@@ -17,7 +17,7 @@ import java.util.function.Supplier;
 
 /**
  * The read cache of one client: the {@code CURRENT} version of each secret (the hot path is one
- * lookup in {@link #current(String)}, lock-free, no allocation), other labels and versions by ID,
+ * lookup in {@link #currentEntries()}, lock-free, no allocation), other labels and versions by ID,
  * a TTL measured with an injected ticker, a size bound, and stale-while-refresh: when the store is
  * unreachable, the caller serves a stale entry and {@link #refreshLater} retries with backoff on the
  * injected {@link RefreshScheduler}. Thread-safe.
@@ -85,11 +85,6 @@ public final class SecretCache implements AutoCloseable {
         return ticker.getAsLong();
     }
 
-    /** The cached {@code CURRENT} of {@code id}, fresh or not; null when none. */
-    public Entry current(String id) {
-        return current.get(id);
-    }
-
     /**
      * Whether stale {@code e} may still stand in while the store fails: a stale value outlives the
      * store's failure for a bounded time only, so that a store kept failing does not keep a revoked
@@ -103,11 +98,6 @@ public final class SecretCache implements AutoCloseable {
     public void clear() {
         current.clear();
         others.clear();
-    }
-
-    /** Whether {@code e} is younger than the TTL at ticker reading {@code now}. */
-    public boolean isFresh(Entry e, long now) {
-        return e.isFresh(now);
     }
 
     /**
@@ -130,7 +120,7 @@ public final class SecretCache implements AutoCloseable {
 
     /** Whether {@code e}, cached for {@code req}, may be served: versions are immutable, so one asked for by ID never expires. */
     public boolean isServable(GetSecretValueRequest req, Entry e, long now) {
-        return req.versionId() != null || isFresh(e, now);
+        return req.versionId() != null || e.isFresh(now);
     }
 
     /** Whether {@code req} asks for {@code CURRENT} by label (explicitly or by default). */
