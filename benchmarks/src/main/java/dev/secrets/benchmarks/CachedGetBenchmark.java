@@ -37,7 +37,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Targets: {@code secretsAudited} ≤ 2 × {@code concurrentHashMap} and ≤ 1.2 × {@code secrets};
  * {@code secrets} ≤ 2 × {@code concurrentHashMap}; at 1 and 2 threads.
  *
- * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar CachedGetBenchmark}
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar CachedGetBenchmark}. On a machine whose
+ * speed drifts over minutes, run it in rounds — the variants repeated in one run, so that each
+ * round's ratios compare runs made within a minute of each other — and let {@code benchmarks/check}
+ * take the median of the rounds: {@code benchmarks/run full CachedGetBenchmark -p
+ * variant=secretsAudited,secrets,concurrentHashMap,secretsAudited,secrets,concurrentHashMap,...}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

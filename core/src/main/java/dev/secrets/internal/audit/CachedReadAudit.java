@@ -25,11 +25,14 @@ import java.util.function.LongSupplier;
  *
  * <p>A cache hit calls {@link Counter#hit} on the counter of its secret version (the counter lives in
  * the cache entry, so there is no lookup): it adds one to its own thread's cell of that counter — a
- * thread-local lookup, a plain read and an ordered store, no locked instruction, so threads never
- * contend and a single thread does not pay for an atomic add — and keeps the tick of its first and
- * last hit in the same cell. The first threads of a counter (one per class of thread ID modulo
- * {@value #FAST_SLOTS}) find their cell in a field of the counter instead of the thread-local map.
- * No hit takes a lock or waits for I/O; a thread's first hit on a counter allocates its cell. A
+ * plain read and an ordered store, no locked instruction, so threads never contend and a single
+ * thread does not pay for an atomic add — and keeps the tick of its first and last hit in the same
+ * cell. The first {@value #FAST_SLOTS} threads of a counter claim a slot of it and find their cell
+ * there (the first slot is checked first); others find it through a thread-local map. A cleared
+ * slot is how every rare condition reaches the hit (the sinks refusing, a caller principal in use):
+ * the hit itself checks nothing else, so that it stays small enough for the JIT to inline the whole
+ * read into its caller. No hit takes a lock or waits for I/O; a thread's first hit on a counter
+ * allocates its cell. A
  * background writer ({@link #flush}, every {@code interval} on a daemon thread of its own, and once
  * more on {@link #close}) sums the cells, folds those of threads that have ended into the counter
  * (so cells do not pile up with short-lived threads), turns the counts that grew since the last
@@ -45,8 +48,11 @@ import java.util.function.LongSupplier;
  * kept for the next flush and {@link Counter#hit} answers false until the sinks record again, so the
  * client serves the read through its synchronous, fail-closed store path instead. Any synchronous
  * audit failure of the client ({@link #sinkFailed}) has the same effect, and a synchronous success
- * ({@link #sinkRecorded}) lifts it. With fail-open sinks nothing throws and a refused flush is
- * counted as dropped by the dispatcher, like any other event.
+ * ({@link #sinkRecorded}) lifts it. Both set {@code refusing} and then clear every slot, and a thread
+ * claims a slot only when not refusing and checks again after claiming (releasing the slot if it
+ * now is): of the two orders, either the clearing sees the claim or the claimer sees the flag, so
+ * no thread keeps a slot while the sinks refuse. With fail-open sinks nothing throws and a refused
+ * flush is counted as dropped by the dispatcher, like any other event.
  *
  * <p>Thread-safe. Counters are kept for the client's life: one small object per secret version ever
  * read from the cache, plus one padded cell (about 170 bytes) per thread that has read it from the
@@ -56,16 +62,29 @@ public final class CachedReadAudit implements AutoCloseable {
     /** How often counts are written when {@code secrets.audit.cached-reads.interval} is not set. */
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
     private static final long UNSET = Long.MIN_VALUE;
-    /** Threads per counter that find their cell without a thread-local lookup (a power of two). */
+    /** Threads per counter that find their cell in a slot of it rather than through a thread-local lookup. */
     private static final int FAST_SLOTS = 4;
-    /** {@code Counter.slot0} … {@code slot3}. */
-    private static final VarHandle[] SLOT = new VarHandle[FAST_SLOTS];
+    /** {@code Counter.slot0} … {@code slot3}, one constant handle each: the hit must fold them. */
+    private static final VarHandle SLOT0;
+    private static final VarHandle SLOT1;
+    private static final VarHandle SLOT2;
+    private static final VarHandle SLOT3;
+    private static final VarHandle[] SLOTS;
+    /**
+     * The audits of this process that are not closed, so that the first use of a caller principal
+     * ({@link CallerPrincipal#callAs}) can clear their slots. Weak: an audit whose client was dropped
+     * unclosed is not kept alive by this set.
+     */
+    private static final Map<CachedReadAudit, Boolean> OPEN = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
     static {
         try {
-            for (int i = 0; i < FAST_SLOTS; i++) {
-                SLOT[i] = MethodHandles.lookup().findVarHandle(Counter.class, "slot" + i, Cell.class);
-            }
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            SLOT0 = l.findVarHandle(Counter.class, "slot0", Cell.class);
+            SLOT1 = l.findVarHandle(Counter.class, "slot1", Cell.class);
+            SLOT2 = l.findVarHandle(Counter.class, "slot2", Cell.class);
+            SLOT3 = l.findVarHandle(Counter.class, "slot3", Cell.class);
+            SLOTS = new VarHandle[] {SLOT0, SLOT1, SLOT2, SLOT3};
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -98,6 +117,7 @@ public final class CachedReadAudit implements AutoCloseable {
             throw new IllegalArgumentException("the interval of cached-read audit events cannot be negative: " + interval);
         }
         this.intervalNanos = interval.toNanos();
+        OPEN.put(this, Boolean.TRUE); // last: the clearing of slots may run on this object from now on
     }
 
     /** The cached reads of one secret version. */
@@ -108,11 +128,14 @@ public final class CachedReadAudit implements AutoCloseable {
         /** The caller the reads are counted for, or null for the client's own principal. */
         private final String caller;
         /**
-         * The cells of the first threads to hit this counter, one per class of thread ID modulo
-         * {@value #FAST_SLOTS}: the thread that owns the cell in its slot finds it with one load from
-         * this object (fields, not an array: one hop less on the hit). Written only on a thread's first
-         * hit (compare-and-set); read without a fence, which is safe because a cell's {@code thread}
-         * is final.
+         * The cells of the first threads to hit this counter, one each: the thread whose cell is in a
+         * slot finds it with one load from this object, checking {@code slot0} first (fields, not an
+         * array: one hop less on the hit, and handles the JIT folds). A thread claims a free slot on a
+         * hit that did not find its cell in one (compare-and-set); the slots are cleared while the
+         * sinks refuse and for good once a caller principal is in use, and the flush frees the slots
+         * of threads that have ended. The hit reads them opaquely (it sees a clearing eventually, and
+         * at once after anything that happens-after it); a cell's {@code thread} is final, so a cell
+         * seen through a slot is seen whole.
          */
         private Cell slot0;
         private Cell slot1;
@@ -124,8 +147,11 @@ public final class CachedReadAudit implements AutoCloseable {
         private final Queue<Cell> cells = new ConcurrentLinkedQueue<>();
         /** Hits of threads that have ended, folded in by a flush; read and written only under {@code flushing}. */
         private long ended;
-        /** The first tick taken from the cells and not reported yet; read and written only under {@code flushing}. */
+        /** The first and last ticks taken from the cells and not reported yet; only under {@code flushing}. */
         private long pendingFirst = UNSET;
+        private long pendingLast = UNSET;
+        /** The last tick of the last event reported; only under {@code flushing}. */
+        private long reportedLast = UNSET;
         /** Hits already handed to the sinks; read and written only under {@code flushing}. */
         private long reported;
 
@@ -140,23 +166,47 @@ public final class CachedReadAudit implements AutoCloseable {
          * Counts one read served from the cache at ticker value {@code now}. Returns false, counting
          * nothing, when the sinks are refusing events: the caller must then read through its
          * synchronous, audited path.
+         *
+         * <p>This is the whole of what an audited cache hit adds to an unaudited one, and it is kept
+         * this small on purpose: the JIT inlines an already compiled method only while its machine
+         * code stays under {@code -XX:InlineSmallCode} (2,500 bytes on x86-64), and the client's read
+         * with a larger hit went over it, so every caller paid a call for it (measured:
+         * {@code benchmarks/README.md}, "After the third pass on #16").
          */
         public boolean hit(long now) {
-            if (owner.refusing) {
-                return false;
-            }
             Thread t = Thread.currentThread();
-            Cell c = slot(t);
-            if (c == null || c.thread != t || CallerPrincipal.inUse()) {
-                return slowHit(t, now);
+            Cell c = (Cell) SLOT0.getOpaque(this);
+            if (c == null || c.thread != t) {
+                c = otherSlot(t);
+                if (c == null) {
+                    return slowHit(t, now);
+                }
             }
-            c.hit(now);
+            c.hit(now); // one call site, so the JIT inlines one copy of it
             return true;
         }
 
-        /** A hit of a thread without a slot, or while a caller principal may be set. */
+        /** {@code t}'s cell if it is in {@code slot1} … {@code slot3}, else null. */
+        private Cell otherSlot(Thread t) {
+            Cell c = (Cell) SLOT1.getOpaque(this);
+            if (c != null && c.thread == t) {
+                return c;
+            }
+            c = (Cell) SLOT2.getOpaque(this);
+            if (c != null && c.thread == t) {
+                return c;
+            }
+            c = (Cell) SLOT3.getOpaque(this);
+            return c != null && c.thread == t ? c : null;
+        }
+
+        /** A hit of a thread without a slot: refused while the sinks refuse; counted for the caller principal when one is set. */
         private boolean slowHit(Thread t, long now) {
-            if (CallerPrincipal.inUse()) {
+            if (owner.refusing) {
+                return false;
+            }
+            boolean callers = CallerPrincipal.inUse();
+            if (callers) {
                 String p = CallerPrincipal.current();
                 if (p != null && !p.equals(caller)) {
                     // A server serving many callers through one cache: count for the caller of this thread.
@@ -166,58 +216,77 @@ public final class CachedReadAudit implements AutoCloseable {
             }
             Cell c = mine.get();
             if (c == null) {
-                c = newCell(t);
+                c = new Cell(t);
+                cells.add(c);
+                mine.set(c);
             }
             c.hit(now);
+            if (!callers) {
+                claim(c);
+            }
             return true;
         }
 
-        /** The cell in the slot of {@code t}'s class, whoever owns it (plain reads: see the fields). */
-        private Cell slot(Thread t) {
-            switch ((int) t.getId() & (FAST_SLOTS - 1)) {
-                case 0:
-                    return slot0;
-                case 1:
-                    return slot1;
-                case 2:
-                    return slot2;
-                default:
-                    return slot3;
+        /**
+         * Puts {@code c} in a free slot, if there is one, so that its thread's next hits find it there.
+         * Checks again after claiming and releases the slot if the sinks began refusing or a caller
+         * principal came into use meanwhile: those set their flag first and clear the slots after, so
+         * either they see this claim or this sees their flag.
+         */
+        private void claim(Cell c) {
+            // Unrolled, so that each handle is a constant (a handle read from an array is not folded).
+            if (!claim(SLOT0, c) && !claim(SLOT1, c) && !claim(SLOT2, c)) {
+                claim(SLOT3, c);
             }
         }
 
-        private Cell newCell(Thread t) {
-            Cell c = new Cell(t);
-            cells.add(c);
-            mine.set(c);
-            VarHandle slot = SLOT[(int) t.getId() & (FAST_SLOTS - 1)];
-            Cell held = (Cell) slot.getVolatile(this);
-            if (held == null || !held.thread.isAlive()) {
-                slot.compareAndSet(this, held, c); // a slot of a thread that ended is taken over
+        /** Whether {@code slot} was free and is now {@code c}'s (or was, until the re-check released it). */
+        private boolean claim(VarHandle slot, Cell c) {
+            if (slot.getOpaque(this) != null || !slot.compareAndSet(this, null, c)) {
+                return false;
             }
-            return c;
+            if (owner.refusing || CallerPrincipal.inUse()) {
+                slot.compareAndSet(this, c, null);
+            }
+            return true;
+        }
+
+        /** Empties every slot: their threads' next hits take the slow way. */
+        private void clearSlots() {
+            for (VarHandle slot : SLOTS) {
+                slot.setVolatile(this, null);
+            }
+        }
+
+        /** Frees the slot {@code c} holds, if any (its thread has ended). */
+        private void release(Cell c) {
+            for (VarHandle slot : SLOTS) {
+                slot.compareAndSet(this, c, null);
+            }
         }
 
         /**
-         * Every hit counted so far, the earliest first tick the cells hold (taken from them) and the
-         * latest last tick; into {@code out}. The cells of threads that have ended are folded into
+         * Every hit counted so far, the earliest first tick and the latest last tick the cells hold
+         * (both taken from them, with those taken before and not reported yet); into {@code out}. The cells of threads that have ended are folded into
          * {@link #ended} and dropped: a thread's end happens-before {@link Thread#isAlive} answers
-         * false (JLS 17.4.4), so such a cell is final. Called under {@code flushing} only.
+         * false (JLS 17.4.4), so such a cell is final, and its slot is freed. Called under
+         * {@code flushing} only.
          */
         private void collect(long[] out) {
             long total = ended;
             long first = pendingFirst;
-            long last = UNSET;
+            long last = pendingLast;
             for (Iterator<Cell> it = cells.iterator(); it.hasNext(); ) {
                 Cell c = it.next();
                 boolean ended = !c.thread.isAlive();
                 long n = c.count();
                 first = earlier(first, c.takeFirst());
-                last = later(last, c.last());
+                last = later(last, c.takeLast());
                 total += n;
                 if (ended) {
                     this.ended += n;
                     it.remove();
+                    release(c);
                 }
             }
             out[0] = total;
@@ -229,6 +298,26 @@ public final class CachedReadAudit implements AutoCloseable {
     /** How many per-thread cells {@code c} keeps (threads that hit it and had not ended at the last flush); for tests. */
     static int cells(Counter c) {
         return c.cells.size();
+    }
+
+    /** How many slots of {@code c} hold a cell; for tests. */
+    static int slotsHeld(Counter c) {
+        int n = 0;
+        for (VarHandle slot : SLOTS) {
+            n += slot.getVolatile(c) != null ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** Whether {@code t} finds its cell of {@code c} in a slot (its cached reads take the fast path); for tests. */
+    static boolean inSlot(Counter c, Thread t) {
+        for (VarHandle slot : SLOTS) {
+            Cell held = (Cell) slot.getVolatile(c);
+            if (held != null && held.thread == t) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static long earlier(long a, long b) {
@@ -287,17 +376,19 @@ public final class CachedReadAudit implements AutoCloseable {
         }
 
         /**
-         * One hit at tick {@code now}, by the owning thread only: the count, then the times, each
-         * written only when it changes (the ticker moves every few milliseconds). A flush taking
-         * {@code first} at the same moment may see this hit's time in the next event.
+         * One hit at tick {@code now}, by the owning thread only: the count, then the times, written
+         * only when the ticker has moved since this cell's last hit (every few milliseconds) or a
+         * flush has taken them. A flush taking them at the same moment may see this hit's time in the
+         * next event; a hit whose count a flush missed while it took the times is reported by the next
+         * event with the last time reported, which is its own (it saw that time in {@code last}).
          */
         void hit(long now) {
             COUNT.setRelease(this, count + 1);
-            if (last != now) {
+            if ((long) LAST.getOpaque(this) != now) {
                 LAST.setOpaque(this, now);
-            }
-            if (first == UNSET) {
-                FIRST.setOpaque(this, now);
+                if ((long) FIRST.getOpaque(this) == UNSET) {
+                    FIRST.setOpaque(this, now);
+                }
             }
         }
 
@@ -305,8 +396,9 @@ public final class CachedReadAudit implements AutoCloseable {
             return (long) COUNT.getAcquire(this);
         }
 
-        long last() {
-            return (long) LAST.getOpaque(this);
+        /** The last tick since the last take, leaving none, so that the next hit writes both times again. */
+        long takeLast() {
+            return (long) LAST.getAndSet(this, UNSET);
         }
 
         /** The first tick since the last take, leaving none. */
@@ -323,7 +415,32 @@ public final class CachedReadAudit implements AutoCloseable {
 
     /** A synchronous event could not be recorded: cached reads go through the synchronous path until one is. */
     public void sinkFailed() {
+        refuse();
+    }
+
+    /** Sets {@code refusing}, then clears every slot (in this order: see {@code Counter.claim}). */
+    private void refuse() {
         refusing = true;
+        clearSlots();
+    }
+
+    private void clearSlots() {
+        for (Counter c : counters.values()) {
+            c.clearSlots();
+        }
+    }
+
+    /**
+     * A caller principal came into use in this process (its first {@link CallerPrincipal#callAs}):
+     * clears the slots of every open audit. {@link CallerPrincipal#inUse} is already true, so no slot
+     * is claimed again; from now on every hit checks the caller of its thread.
+     */
+    static void callersInUse() {
+        synchronized (OPEN) {
+            for (CachedReadAudit a : OPEN.keySet()) {
+                a.clearSlots();
+            }
+        }
     }
 
     /** A synchronous event was recorded: the sinks take events again. */
@@ -343,7 +460,7 @@ public final class CachedReadAudit implements AutoCloseable {
             Instant now = clock.instant();
             List<AuditEvent> events = new ArrayList<>();
             List<Counter> taken = new ArrayList<>();
-            List<long[]> marks = new ArrayList<>(); // per counter: total hits counted, first tick taken
+            List<long[]> marks = new ArrayList<>(); // per counter: total hits counted, first and last ticks taken
             for (Counter c : counters.values()) {
                 long[] m = new long[3];
                 c.collect(m);
@@ -352,8 +469,15 @@ public final class CachedReadAudit implements AutoCloseable {
                 long last = m[2];
                 long n = total - c.reported;
                 if (n == 0) {
-                    c.pendingFirst = first; // a hit's time taken before its count: it goes with the next event
+                    c.pendingFirst = first; // a hit's times taken before its count: they go with the next event
+                    c.pendingLast = last;
                     continue;
+                }
+                if (last == UNSET) {
+                    // Only hits whose times went with the last event, in a race with its flush (they saw
+                    // that time in the cell and did not write it again), or whose last time a racing
+                    // flush took before their first time.
+                    last = first != UNSET ? first : c.reportedLast != UNSET ? c.reportedLast : nowTick;
                 }
                 if (first == UNSET || first - last > 0) {
                     first = last; // its first hit's time went with the last flush's event, in a race with it
@@ -361,7 +485,7 @@ public final class CachedReadAudit implements AutoCloseable {
                 events.add(AuditEvent.cachedReads(c.secretId, c.versionId, c.caller != null ? c.caller : principal, at(first, nowTick, now),
                         at(last, nowTick, now), n));
                 taken.add(c);
-                marks.add(new long[] {total, first});
+                marks.add(new long[] {total, first, last});
             }
             if (events.isEmpty()) {
                 return;
@@ -371,15 +495,19 @@ public final class CachedReadAudit implements AutoCloseable {
                     s.recordAll(events);
                 }
             } catch (RuntimeException refused) {
-                refusing = true;
+                refuse();
                 for (int i = 0; i < taken.size(); i++) {
-                    taken.get(i).pendingFirst = marks.get(i)[1]; // keep the first time for the retry
+                    taken.get(i).pendingFirst = marks.get(i)[1]; // keep the times for the retry
+                    taken.get(i).pendingLast = marks.get(i)[2];
                 }
                 return;
             }
             for (int i = 0; i < taken.size(); i++) {
-                taken.get(i).reported = marks.get(i)[0];
-                taken.get(i).pendingFirst = UNSET;
+                Counter c = taken.get(i);
+                c.reported = marks.get(i)[0];
+                c.reportedLast = marks.get(i)[2];
+                c.pendingFirst = UNSET;
+                c.pendingLast = UNSET;
             }
             refusing = false;
         }
@@ -424,6 +552,7 @@ public final class CachedReadAudit implements AutoCloseable {
         if (w != null) {
             w.shutdown();
         }
+        OPEN.remove(this);
         flush();
     }
 }

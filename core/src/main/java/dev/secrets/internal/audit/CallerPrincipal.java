@@ -8,8 +8,15 @@ import java.util.function.Supplier;
  */
 public final class CallerPrincipal {
     private static final ThreadLocal<String> CURRENT = new ThreadLocal<>();
-    /** False until the first {@link #callAs}: a process that never sets a caller pays one plain read on a cache hit. */
+    /**
+     * False until the first {@link #callAs}. While false, a cache hit does not look for a caller at
+     * all: the threads that claimed a slot of a cached-read counter count there ({@link
+     * CachedReadAudit}). The first {@code callAs} sets it, clears every slot, and only then sets
+     * {@link #settled}, which every {@code callAs} waits for: a thread cannot run with a caller set
+     * while its cell is still in a slot.
+     */
     private static volatile boolean inUse;
+    private static volatile boolean settled;
 
     private CallerPrincipal() {
     }
@@ -30,10 +37,24 @@ public final class CallerPrincipal {
         return CURRENT.get();
     }
 
+    private static synchronized void settle() {
+        if (!settled) {
+            inUse = true;
+            CachedReadAudit.callersInUse();
+            settled = true;
+        }
+    }
+
+    /** Forgets that a caller was ever set, as in a fresh process; for tests of the first {@link #callAs} only. */
+    static synchronized void forgetForTest() {
+        inUse = false;
+        settled = false;
+    }
+
     /** Runs {@code call} with {@code principal} set on this thread, restoring what was set before. */
     public static <T> T callAs(String principal, Supplier<T> call) {
-        if (!inUse) {
-            inUse = true;
+        if (!settled) {
+            settle();
         }
         String before = CURRENT.get();
         CURRENT.set(principal);

@@ -199,6 +199,7 @@ class CachedReadAuditTest {
             }
             audit.flush();
             assertThat(CachedReadAudit.cells(v1)).as("cells of ended threads are dropped at the flush").isZero();
+            assertThat(CachedReadAudit.slotsHeld(v1)).as("and their slots freed for the next threads").isZero();
         }
         assertThat(sink.batches).hasSize(4);
         assertThat(sink.batches).allSatisfy(b -> assertThat(b).singleElement().satisfies(e -> assertThat(e.count()).isEqualTo(25_000)));
@@ -219,5 +220,109 @@ class CachedReadAuditTest {
         audit.flush();
         audit.flush(); // nothing new: no event
         assertThat(sink.batches).extracting(b -> b.get(0).count()).containsExactly(3L, 1L);
+    }
+
+    @Test
+    void aRefusal_reachesAThreadReadingThroughItsSlot_atOnce_andTheSlotIsBackWhenTheSinksRecord() throws Exception {
+        CallerPrincipal.forgetForTest(); // as in a process that never set a caller: threads take slots
+        Batches sink = new Batches();
+        CachedReadAudit audit = audit(sink);
+        CachedReadAudit.Counter v1 = audit.counter("app/db", "v1");
+        long t0 = ticker.get();
+        java.util.concurrent.CyclicBarrier step = new java.util.concurrent.CyclicBarrier(2);
+        boolean[] answers = new boolean[3];
+        boolean[] inSlot = new boolean[3];
+        Thread reader = new Thread(() -> {
+            try {
+                for (int i = 0; i < 3; i++) {
+                    answers[i] = v1.hit(t0);
+                    inSlot[i] = CachedReadAudit.inSlot(v1, Thread.currentThread());
+                    step.await(); // round i done
+                    if (i < 2) {
+                        step.await(); // the main thread has refused (after round 0) or lifted (after round 1)
+                    }
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        reader.start();
+        step.await();
+        assertThat(answers[0]).isTrue();
+        assertThat(inSlot[0]).as("the reader's hits take the fast path").isTrue();
+        audit.sinkFailed(); // a synchronous audit event failed: the reader's next hit must be refused
+        step.await();
+        step.await();
+        assertThat(answers[1]).as("a hit through a slot after a refusal").isFalse();
+        assertThat(inSlot[1]).isFalse();
+        audit.sinkRecorded();
+        step.await();
+        step.await();
+        reader.join();
+        assertThat(answers[2]).isTrue();
+        assertThat(inSlot[2]).as("the slot is claimed again once the sinks record").isTrue();
+        audit.flush();
+        assertThat(sink.batches).singleElement().satisfies(b -> assertThat(b).singleElement()
+                .satisfies(e -> assertThat(e.count()).as("the refused hit is not counted").isEqualTo(2)));
+    }
+
+    @Test
+    void theFirstCallerPrincipal_takesTheSlots_soAThreadThatHadOneCountsForItsCaller() throws Exception {
+        CallerPrincipal.forgetForTest();
+        Batches sink = new Batches();
+        CachedReadAudit audit = audit(sink);
+        CachedReadAudit.Counter v1 = audit.counter("app/db", "v1");
+        long t0 = ticker.get();
+        java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch flipped = new java.util.concurrent.CountDownLatch(1);
+        boolean[] otherInSlot = new boolean[2];
+        Thread t = new Thread(() -> {
+            v1.hit(t0);
+            otherInSlot[0] = CachedReadAudit.inSlot(v1, Thread.currentThread());
+            ready.countDown();
+            try {
+                flipped.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            v1.hit(t0); // no caller on this thread: still the client's principal
+            otherInSlot[1] = CachedReadAudit.inSlot(v1, Thread.currentThread());
+        });
+        t.start();
+        v1.hit(t0);
+        assertThat(CachedReadAudit.inSlot(v1, Thread.currentThread())).isTrue();
+        ready.await();
+
+        CallerPrincipal.callAs("reader-key", () -> v1.hit(t0)); // the first caller of the process
+        flipped.countDown();
+        t.join();
+
+        assertThat(CachedReadAudit.slotsHeld(v1)).as("no slot once callers are in use").isZero();
+        assertThat(otherInSlot).containsExactly(true, false);
+        audit.flush();
+        Instant at = clock.instant();
+        assertThat(sink.batches).singleElement().satisfies(batch -> assertThat(batch).containsExactlyInAnyOrder(
+                AuditEvent.cachedReads("app/db", "v1", "billing", at, at, 3),
+                AuditEvent.cachedReads("app/db", "v1", "reader-key", at, at, 1)));
+    }
+
+    @Test
+    void aHitInTheSameTickAsTheLastBeforeAFlush_isTheFirstTimeOfTheNextEvent() {
+        Batches sink = new Batches();
+        CachedReadAudit audit = audit(sink);
+        CachedReadAudit.Counter v1 = audit.counter("app/db", "v1");
+        long t0 = ticker.get();
+        v1.hit(t0 + 10 * MS);
+        v1.hit(t0 + 10 * MS);
+        audit.flush();
+        v1.hit(t0 + 10 * MS); // the ticker has not moved since the last hit, but a flush came between
+        v1.hit(t0 + 500 * MS);
+        ticker.set(t0 + 1_000 * MS);
+        audit.flush();
+
+        Instant t = clock.instant();
+        assertThat(sink.batches).hasSize(2);
+        assertThat(sink.batches.get(1)).singleElement()
+                .isEqualTo(AuditEvent.cachedReads("app/db", "v1", "billing", t.minusMillis(990), t.minusMillis(500), 2));
     }
 }
