@@ -255,11 +255,17 @@ class S3RequestCountTest {
             REPORT.add("two competing writers, " + writes + " puts each: 412s at a first send " + a.refusedPaths().size() + " and "
                     + b.refusedPaths().size() + ", at a re-send " + a.refusedResentPaths().size() + " and " + b.refusedResentPaths().size());
             assertThat(a.refusedPaths().size() + b.refusedPaths().size()).as("the writers did compete").isPositive();
-            // Every create refused at its first send is an object a writer's PUT really created (answered 200). A writer
+            // Every create refused at its first send is an object a writer's PUT really created: answered 200, or landed
+            // though its client saw the send fail — the SDK then sent it again and got 412 (a re-send refused). A writer
             // that read a state already superseded can meet its own earlier object, so both writers' creations count.
-            List<String> created = new ArrayList<>(a.createdPaths());
-            created.addAll(b.createdPaths());
-            assertThat(created).doesNotHaveDuplicates().containsAll(a.refusedPaths()).containsAll(b.refusedPaths());
+            // A name may be created twice: after compaction deleted generation n, a writer that read n-1 re-creates n,
+            // then finds the newer generation and retries (docs/architecture.md, "The record log"), so the creations
+            // are not asserted distinct. Both were seen here, about one run in five.
+            List<String> made = new ArrayList<>(a.createdPaths());
+            made.addAll(b.createdPaths());
+            made.addAll(a.refusedResentPaths());
+            made.addAll(b.refusedResentPaths());
+            assertThat(made).containsAll(a.refusedPaths()).containsAll(b.refusedPaths());
             assertThat(clientA.describeSecret(TARGET).versions()).hasSize(1 + 2 * writes);
         }
     }
