@@ -27,7 +27,7 @@ import java.util.function.LongSupplier;
  * the cache entry, so there is no lookup): it adds one to its own thread's cell of that counter — a
  * plain read and an ordered store, no locked instruction, so threads never contend and a single
  * thread does not pay for an atomic add — and keeps the tick of its first and last hit in the same
- * cell. The first {@value #FAST_SLOTS} threads of a counter claim a slot of it and find their cell
+ * cell. The first four threads of a counter claim a slot of it and find their cell
  * there (the first slot is checked first); others find it through a thread-local map. A cleared
  * slot is how every rare condition reaches the hit (the sinks refusing, a caller principal in use):
  * the hit itself checks nothing else, so that it stays small enough for the JIT to inline the whole
@@ -62,9 +62,10 @@ public final class CachedReadAudit implements AutoCloseable {
     /** How often counts are written when {@code secrets.audit.cached-reads.interval} is not set. */
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
     private static final long UNSET = Long.MIN_VALUE;
-    /** Threads per counter that find their cell in a slot of it rather than through a thread-local lookup. */
-    private static final int FAST_SLOTS = 4;
-    /** {@code Counter.slot0} … {@code slot3}, one constant handle each: the hit must fold them. */
+    /**
+     * {@code Counter.slot0} … {@code slot3}, one constant handle each: the hit must fold them. The
+     * first four threads of a counter find their cell in a slot, others through a thread-local lookup.
+     */
     private static final VarHandle SLOT0;
     private static final VarHandle SLOT1;
     private static final VarHandle SLOT2;
@@ -338,7 +339,7 @@ public final class CachedReadAudit implements AutoCloseable {
     private abstract static class CellFields extends CellPadBefore {
         final Thread thread;
         long count;
-        /** Ticks of the first hit since the flush took it ({@link #UNSET}: none) and of the last hit. */
+        /** Ticks of the first and of the last hit since a flush took them ({@link #UNSET}: none). */
         long first = UNSET;
         long last = UNSET;
 
