@@ -19,6 +19,11 @@ class CachedReadAuditTest {
     private static final long MS = 1_000_000L;
     private final AtomicLong ticker = new AtomicLong(5_000 * MS);
     private final MutableClock clock = new MutableClock(Instant.parse("2026-06-01T12:00:00Z"));
+    /** What each test starts with (a new instance per test): a sink, an audit onto it, a counter, the ticker's start. */
+    private final Batches sink = new Batches();
+    private final CachedReadAudit audit = audit(sink);
+    private final CachedReadAudit.Counter v1 = audit.counter("app/db", "v1");
+    private final long t0 = ticker.get();
 
     /** Keeps what it is given in one call per batch; refuses while {@code broken}. */
     private static final class Batches implements AuditSink {
@@ -45,11 +50,7 @@ class CachedReadAuditTest {
 
     @Test
     void aFlush_writesOneEventPerSecretVersion_withItsCountAndTheFirstAndLastReadTimes() {
-        Batches sink = new Batches();
-        CachedReadAudit audit = audit(sink);
-        CachedReadAudit.Counter v1 = audit.counter("app/db", "v1");
         CachedReadAudit.Counter other = audit.counter("app/api", "k7");
-        long t0 = ticker.get();
         assertThat(v1.hit(t0 + 1_000 * MS)).isTrue();
         assertThat(v1.hit(t0 + 1_500 * MS)).isTrue();
         assertThat(v1.hit(t0 + 2_000 * MS)).isTrue();
@@ -66,10 +67,6 @@ class CachedReadAuditTest {
 
     @Test
     void hitsUnderACallerPrincipal_areCountedForThatCaller() {
-        Batches sink = new Batches();
-        CachedReadAudit audit = audit(sink);
-        CachedReadAudit.Counter v1 = audit.counter("app/db", "v1");
-        long t0 = ticker.get();
         v1.hit(t0);
         CallerPrincipal.callAs("reader-key", () -> v1.hit(t0));
         CallerPrincipal.callAs("reader-key", () -> v1.hit(t0));
@@ -86,8 +83,6 @@ class CachedReadAuditTest {
 
     @Test
     void theSameCounter_isGivenForTheSameSecretVersion_andAFlushReportsOnlyWhatIsNew() {
-        Batches sink = new Batches();
-        CachedReadAudit audit = audit(sink);
         assertThat(audit.counter("app/db", "v1")).isSameAs(audit.counter("app/db", "v1"));
         audit.counter("app/db", "v1").hit(ticker.get());
         audit.flush();
@@ -103,8 +98,6 @@ class CachedReadAuditTest {
 
     @Test
     void aRefusedFlush_keepsItsCounts_andHitsAreRefusedUntilTheSinkRecordsAgain() {
-        Batches sink = new Batches();
-        CachedReadAudit audit = audit(sink);
         CachedReadAudit.Counter c = audit.counter("app/db", "v1");
         long first = ticker.get();
         c.hit(first);
@@ -143,8 +136,6 @@ class CachedReadAuditTest {
 
     @Test
     void countsFromManyThreads_areExact() throws Exception {
-        Batches sink = new Batches();
-        CachedReadAudit audit = audit(sink);
         CachedReadAudit.Counter c = audit.counter("app/db", "v1");
         Thread[] threads = new Thread[4];
         for (int i = 0; i < threads.length; i++) {
@@ -168,10 +159,6 @@ class CachedReadAuditTest {
 
     @Test
     void hitsFromManyThreads_moreThanTheFastSlots_andThreadsThatEnd_areAllCounted_andEndedThreadsLeaveNoCell() throws Exception {
-        Batches sink = new Batches();
-        CachedReadAudit audit = audit(sink);
-        CachedReadAudit.Counter v1 = audit.counter("app/db", "v1");
-        long t0 = ticker.get();
         // 40 threads in 4 waves of 10 (more than the counter's fast slots, and ended before the next wave
         // starts, so later threads take over the slots of ended ones), 2,500 hits each, a flush after each wave.
         for (int wave = 0; wave < 4; wave++) {
@@ -207,10 +194,6 @@ class CachedReadAuditTest {
 
     @Test
     void aLiveThreadKeepsItsCell_andItsLaterHitsAreCountedOnce() throws Exception {
-        Batches sink = new Batches();
-        CachedReadAudit audit = audit(sink);
-        CachedReadAudit.Counter v1 = audit.counter("app/db", "v1");
-        long t0 = ticker.get();
         for (int i = 0; i < 3; i++) {
             v1.hit(t0 + i * MS);
         }
@@ -225,10 +208,6 @@ class CachedReadAuditTest {
     @Test
     void aRefusal_reachesAThreadReadingThroughItsSlot_atOnce_andTheSlotIsBackWhenTheSinksRecord() throws Exception {
         CallerPrincipal.forgetForTest(); // as in a process that never set a caller: threads take slots
-        Batches sink = new Batches();
-        CachedReadAudit audit = audit(sink);
-        CachedReadAudit.Counter v1 = audit.counter("app/db", "v1");
-        long t0 = ticker.get();
         java.util.concurrent.CyclicBarrier step = new java.util.concurrent.CyclicBarrier(2);
         boolean[] answers = new boolean[3];
         boolean[] inSlot = new boolean[3];
@@ -269,10 +248,6 @@ class CachedReadAuditTest {
     @Test
     void theFirstCallerPrincipal_takesTheSlots_soAThreadThatHadOneCountsForItsCaller() throws Exception {
         CallerPrincipal.forgetForTest();
-        Batches sink = new Batches();
-        CachedReadAudit audit = audit(sink);
-        CachedReadAudit.Counter v1 = audit.counter("app/db", "v1");
-        long t0 = ticker.get();
         java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch flipped = new java.util.concurrent.CountDownLatch(1);
         boolean[] otherInSlot = new boolean[2];
@@ -308,10 +283,6 @@ class CachedReadAuditTest {
 
     @Test
     void aHitInTheSameTickAsTheLastBeforeAFlush_isTheFirstTimeOfTheNextEvent() {
-        Batches sink = new Batches();
-        CachedReadAudit audit = audit(sink);
-        CachedReadAudit.Counter v1 = audit.counter("app/db", "v1");
-        long t0 = ticker.get();
         v1.hit(t0 + 10 * MS);
         v1.hit(t0 + 10 * MS);
         audit.flush();
