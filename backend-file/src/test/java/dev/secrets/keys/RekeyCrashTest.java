@@ -10,15 +10,21 @@ import dev.secrets.WrongMasterKeyException;
 import dev.secrets.testing.KeyFiles;
 import dev.secrets.testing.SoftHsm;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,23 +66,41 @@ class RekeyCrashTest {
         for (int round = 0; round < MAX_ROUNDS && killedMidRekey < KILLS; round++) {
             ThreadLocalRandom rnd = ThreadLocalRandom.current();
             int wanted = rnd.nextInt(0, 3); // acknowledged rekeys before the one that is killed
-            Process p = start(store, fileRoot, hsmRoot);
-            List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
-            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+            Process p = start(store, fileRoot, hsmRoot, round);
+            List<String> lines = new CopyOnWriteArrayList<>();
+            AtomicBoolean rekeying = new AtomicBoolean();
+            CountDownLatch started = new CountDownLatch(1); // the rekey to kill started, or the child's output ended
             Thread reader = new Thread(() -> {
                 try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String line; (line = out.readLine()) != null; ) {
                         lines.add(line);
                         if (line.equals("REKEYING " + (wanted + 1))) {
+                            rekeying.set(true);
                             started.countDown();
                         }
                     }
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     // killed
+                } finally {
+                    started.countDown();
                 }
             });
             reader.start();
-            assertThat(started.await(120, TimeUnit.SECONDS)).as("child of round " + round + " started its rekey").isTrue();
+            if (!started.await(120, TimeUnit.SECONDS) || !rekeying.get()) {
+                boolean alive = p.isAlive();
+                if (alive) { // a thread dump (to the child's standard output, read into lines) says where it hangs
+                    new ProcessBuilder("kill", "-QUIT", Long.toString(p.pid())).inheritIO().start().waitFor();
+                    Thread.sleep(2000);
+                }
+                p.destroyForcibly();
+                p.waitFor(60, TimeUnit.SECONDS);
+                reader.join(60_000);
+                Path stderr = store.resolveSibling("child-stderr.txt");
+                throw new AssertionError("child of round " + round + " did not start rekey " + (wanted + 1)
+                        + " within 120 s; alive: " + alive + (alive ? "" : ", exit " + p.exitValue())
+                        + "; its output: " + lines + "; stderr of the children so far:\n"
+                        + (Files.exists(stderr) ? Files.readString(stderr) : "(none)"));
+            }
             // A random point within the rekey: a rekey on this machine takes some tens of milliseconds.
             Thread.sleep(rnd.nextInt(0, 60));
             p.destroyForcibly();
@@ -115,14 +139,40 @@ class RekeyCrashTest {
         }
     }
 
-    private static Process start(Path store, String a, String b) throws Exception {
+    /**
+     * A child with its own copy of the SoftHSM2 token directory. SoftHSM2's file backend rewrites
+     * its {@code token.object} in place at every login; a child killed during that write leaves it
+     * empty and the token unusable (seen here: {@code CKR_GENERAL_ERROR} from {@code C_GetTokenInfo}
+     * for every later process). That is the token's own durability, not the store's, which this
+     * test is about: each child gets a copy, with the same key object, taken while no process is
+     * logged in, and only a copy can be damaged.
+     */
+    private Process start(Path store, String a, String b, int round) throws Exception {
+        Path tokens = dir.resolve("hsm-" + round).resolve("tokens");
+        copyTree(SoftHsm.tokenDirectory(), tokens);
+        Path conf = tokens.resolveSibling("softhsm2.conf");
+        Files.writeString(conf, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "--add-exports", "jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), RekeyChild.class.getName(), store.toString(), a, b);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put(SoftHsm.PIN_ENV, SoftHsm.PIN);
+        pb.environment().put("SOFTHSM2_CONF", conf.toString());
         pb.redirectError(ProcessBuilder.Redirect.appendTo(store.resolveSibling("child-stderr.txt").toFile()));
         return pb.start();
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path x : s.toList()) {
+                Path target = to.resolve(from.relativize(x).toString());
+                if (Files.isDirectory(x)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(x, target);
+                }
+            }
+        }
     }
 }
