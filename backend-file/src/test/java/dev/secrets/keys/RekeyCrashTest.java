@@ -24,7 +24,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,18 +139,13 @@ class RekeyCrashTest {
     }
 
     /**
-     * A child with its own copy of the SoftHSM2 token directory. SoftHSM2's file backend rewrites
-     * its {@code token.object} in place at every login; a child killed during that write leaves it
-     * empty and the token unusable (seen here: {@code CKR_GENERAL_ERROR} from {@code C_GetTokenInfo}
-     * for every later process). That is the token's own durability, not the store's, which this
-     * test is about: each child gets a copy, with the same key object, taken while no process is
-     * logged in, and only a copy can be damaged.
+     * A child with its own copy of the SoftHSM2 tokens ({@link SoftHsm#privateCopy}): a child killed
+     * while SoftHSM2 rewrote the token's {@code token.object} at its login left it empty, and the
+     * token unusable for every later process. That is the token's own durability, not the store's,
+     * which this test is about; only a copy, with the same key, can be damaged.
      */
     private Process start(Path store, String a, String b, int round) throws Exception {
-        Path tokens = dir.resolve("hsm-" + round).resolve("tokens");
-        copyTree(SoftHsm.tokenDirectory(), tokens);
-        Path conf = tokens.resolveSibling("softhsm2.conf");
-        Files.writeString(conf, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
+        Path conf = SoftHsm.privateCopy(dir.resolve("hsm-" + round));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "--add-exports", "jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED",
@@ -161,18 +155,5 @@ class RekeyCrashTest {
         pb.environment().put("SOFTHSM2_CONF", conf.toString());
         pb.redirectError(ProcessBuilder.Redirect.appendTo(store.resolveSibling("child-stderr.txt").toFile()));
         return pb.start();
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path x : s.toList()) {
-                Path target = to.resolve(from.relativize(x).toString());
-                if (Files.isDirectory(x)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(x, target);
-                }
-            }
-        }
     }
 }

@@ -53,7 +53,7 @@ public final class SoftHsm {
             Path tokens = base.resolve("tokens");
             deleteTree(base);
             Files.createDirectories(tokens);
-            Files.writeString(confFile, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
+            writeConfiguration(confFile, tokens);
             for (String label : List.of(TOKEN, OTHER_TOKEN, PIN_TEST_TOKEN)) {
                 run("softhsm2-util", "--init-token", "--free", "--label", label, "--so-pin", "13579246", "--pin", PIN);
             }
@@ -67,6 +67,34 @@ public final class SoftHsm {
     /** The token directory (for softhsm2-dump-file). */
     public static Path tokenDirectory() {
         return start().resolve("tokens");
+    }
+
+    /**
+     * A copy of every token, with its keys, in {@code dir}; returns the configuration file to give
+     * a child process as {@code SOFTHSM2_CONF}. For a process that may be killed: SoftHSM2's file
+     * backend rewrites a token's {@code token.object} in place at every login, and a process killed
+     * during that write leaves it empty, the token unusable ({@code CKR_GENERAL_ERROR}) for every
+     * later process — only the copy is damaged then. Take it while no process logs in.
+     */
+    public static Path privateCopy(Path dir) throws IOException {
+        Path from = tokenDirectory();
+        Path tokens = dir.resolve("tokens");
+        try (var s = Files.walk(from)) {
+            for (Path x : s.toList()) {
+                Path target = tokens.resolve(from.relativize(x).toString());
+                if (Files.isDirectory(x)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(x, target);
+                }
+            }
+        }
+        return writeConfiguration(dir.resolve("softhsm2.conf"), tokens);
+    }
+
+    private static Path writeConfiguration(Path confFile, Path tokens) throws IOException {
+        Files.writeString(confFile, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
+        return confFile;
     }
 
     /** A key URI for object {@code object} in {@code token}, PIN from {@link #PIN_ENV}. */
