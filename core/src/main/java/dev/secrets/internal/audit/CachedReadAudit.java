@@ -18,7 +18,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongSupplier;
 
 /**
@@ -71,6 +70,8 @@ public final class CachedReadAudit implements AutoCloseable {
      * this (a power of two).
      */
     private static final int PLACES = 32;
+    /** An element of {@code Counter.places}. */
+    private static final VarHandle PLACE = MethodHandles.arrayElementVarHandle(Cell[].class);
     /**
      * The audits of this process that are not closed, so that the first use of a caller principal
      * ({@link CallerPrincipal#callAs}) can clear their slots. Weak: an audit whose client was dropped
@@ -137,7 +138,7 @@ public final class CachedReadAudit implements AutoCloseable {
          * final, so a cell seen through either is seen whole.
          */
         private Cell slot0;
-        private final AtomicReferenceArray<Cell> places = new AtomicReferenceArray<>(PLACES);
+        private final Cell[] places = new Cell[PLACES];
         /** This thread's hits of this counter; created on its first hit. Found here by a thread with neither {@code slot0} nor its place. */
         private final ThreadLocal<Cell> mine = new ThreadLocal<>();
         /** The cells of every thread that hit this counter and had not ended at the last flush. */
@@ -174,7 +175,7 @@ public final class CachedReadAudit implements AutoCloseable {
             Thread t = Thread.currentThread();
             Cell c = (Cell) SLOT0.getOpaque(this);
             if (c == null || c.thread != t) {
-                c = places.getOpaque(place(t));
+                c = (Cell) PLACE.getOpaque(places, place(t));
                 if (c == null || c.thread != t) {
                     return slowHit(t, now);
                 }
@@ -224,9 +225,9 @@ public final class CachedReadAudit implements AutoCloseable {
                 return;
             }
             int place = place(c.thread);
-            if (places.getOpaque(place) == null && places.compareAndSet(place, null, c)) {
+            if (PLACE.getOpaque(places, place) == null && PLACE.compareAndSet(places, place, null, c)) {
                 if (owner.refusing || CallerPrincipal.inUse()) {
-                    places.compareAndSet(place, c, null);
+                    PLACE.compareAndSet(places, place, c, null);
                 }
             }
         }
@@ -235,14 +236,14 @@ public final class CachedReadAudit implements AutoCloseable {
         private void clearSlots() {
             SLOT0.setVolatile(this, null);
             for (int i = 0; i < PLACES; i++) {
-                places.set(i, null);
+                PLACE.setVolatile(places, i, null);
             }
         }
 
         /** Frees {@code slot0} or the place {@code c} holds, if any (its thread has ended). */
         private void release(Cell c) {
             SLOT0.compareAndSet(this, c, null);
-            places.compareAndSet(place(c.thread), c, null);
+            PLACE.compareAndSet(places, place(c.thread), c, null);
         }
 
         /**
@@ -284,7 +285,7 @@ public final class CachedReadAudit implements AutoCloseable {
     static int slotsHeld(Counter c) {
         int n = SLOT0.getVolatile(c) != null ? 1 : 0;
         for (int i = 0; i < PLACES; i++) {
-            n += c.places.get(i) != null ? 1 : 0;
+            n += PLACE.getVolatile(c.places, i) != null ? 1 : 0;
         }
         return n;
     }
@@ -292,13 +293,13 @@ public final class CachedReadAudit implements AutoCloseable {
     /** Whether {@code t} finds its cell of {@code c} in {@code slot0} or at its place (its cached reads take the fast path); for tests. */
     static boolean inSlot(Counter c, Thread t) {
         Cell first = (Cell) SLOT0.getVolatile(c);
-        Cell atPlace = c.places.get(place(t));
+        Cell atPlace = (Cell) PLACE.getVolatile(c.places, place(t));
         return first != null && first.thread == t || atPlace != null && atPlace.thread == t;
     }
 
     /** The thread whose cell of {@code c} is at {@code t}'s place, or null; for tests. */
     static Thread placeHolder(Counter c, Thread t) {
-        Cell held = c.places.get(place(t));
+        Cell held = (Cell) PLACE.getVolatile(c.places, place(t));
         return held == null ? null : held.thread;
     }
 
