@@ -27,10 +27,9 @@ import java.util.function.LongSupplier;
  * the cache entry, so there is no lookup): it adds one to its own thread's cell of that counter — a
  * plain read and an ordered store, no locked instruction, so threads never contend and a single
  * thread does not pay for an atomic add — and keeps the tick of its first and last hit in the same
- * cell. A thread finds its cell in the counter's first slot (the first thread to claim it) or at
- * its place, its thread ID modulo 32 (claimed first-come); a thread whose place another holds finds
- * it through a thread-local map. A cleared slot or place is how every rare condition reaches the
- * hit (the sinks refusing, a caller principal in use):
+ * cell. The first four threads of a counter claim a slot of it and find their cell
+ * there (the first slot is checked first); others find it through a thread-local map. A cleared
+ * slot is how every rare condition reaches the hit (the sinks refusing, a caller principal in use):
  * the hit itself checks nothing else, so that it stays small enough for the JIT to inline the whole
  * read into its caller. No hit takes a lock or waits for I/O; a thread's first hit on a counter
  * allocates its cell. A
@@ -63,15 +62,15 @@ public final class CachedReadAudit implements AutoCloseable {
     /** How often counts are written when {@code secrets.audit.cached-reads.interval} is not set. */
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
     private static final long UNSET = Long.MIN_VALUE;
-    /** {@code Counter.slot0}, a constant handle: the hit must fold it. */
-    private static final VarHandle SLOT0;
     /**
-     * Places per counter for the cells of the threads after the first, at their thread ID modulo
-     * this (a power of two).
+     * {@code Counter.slot0} … {@code slot3}, one constant handle each: the hit must fold them. The
+     * first four threads of a counter find their cell in a slot, others through a thread-local lookup.
      */
-    private static final int PLACES = 32;
-    /** An element of {@code Counter.places}. */
-    private static final VarHandle PLACE = MethodHandles.arrayElementVarHandle(Cell[].class);
+    private static final VarHandle SLOT0;
+    private static final VarHandle SLOT1;
+    private static final VarHandle SLOT2;
+    private static final VarHandle SLOT3;
+    private static final VarHandle[] SLOTS;
     /**
      * The audits of this process that are not closed, so that the first use of a caller principal
      * ({@link CallerPrincipal#callAs}) can clear their slots. Weak: an audit whose client was dropped
@@ -83,6 +82,10 @@ public final class CachedReadAudit implements AutoCloseable {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             SLOT0 = l.findVarHandle(Counter.class, "slot0", Cell.class);
+            SLOT1 = l.findVarHandle(Counter.class, "slot1", Cell.class);
+            SLOT2 = l.findVarHandle(Counter.class, "slot2", Cell.class);
+            SLOT3 = l.findVarHandle(Counter.class, "slot3", Cell.class);
+            SLOTS = new VarHandle[] {SLOT0, SLOT1, SLOT2, SLOT3};
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -126,20 +129,20 @@ public final class CachedReadAudit implements AutoCloseable {
         /** The caller the reads are counted for, or null for the client's own principal. */
         private final String caller;
         /**
-         * Where a thread finds its cell with a few loads: {@code slot0}, the cell of the first thread
-         * to claim it (a field: one hop and no bounds check for the common single reader), and
-         * {@code places}, the cells of other threads, each at its thread's ID modulo {@link #PLACES},
-         * so that a server's many threads reading one secret each find theirs at the same cost. Both
-         * are claimed first-come (compare-and-set) on a hit that did not find its cell there; a
-         * thread whose place another live thread holds finds its cell through {@link #mine}. They are
-         * cleared while the sinks refuse and for good once a caller principal is in use, and the flush
-         * frees those of threads that have ended. The hit reads them opaquely (it sees a clearing
-         * eventually, and at once after anything that happens-after it); a cell's {@code thread} is
-         * final, so a cell seen through either is seen whole.
+         * The cells of the first threads to hit this counter, one each: the thread whose cell is in a
+         * slot finds it with one load from this object, checking {@code slot0} first (fields, not an
+         * array: one hop less on the hit, and handles the JIT folds). A thread claims a free slot on a
+         * hit that did not find its cell in one (compare-and-set); the slots are cleared while the
+         * sinks refuse and for good once a caller principal is in use, and the flush frees the slots
+         * of threads that have ended. The hit reads them opaquely (it sees a clearing eventually, and
+         * at once after anything that happens-after it); a cell's {@code thread} is final, so a cell
+         * seen through a slot is seen whole.
          */
         private Cell slot0;
-        private final Cell[] places = new Cell[PLACES];
-        /** This thread's hits of this counter; created on its first hit. Found here by a thread with neither {@code slot0} nor its place. */
+        private Cell slot1;
+        private Cell slot2;
+        private Cell slot3;
+        /** This thread's hits of this counter; created on its first hit. Found here by threads without a slot. */
         private final ThreadLocal<Cell> mine = new ThreadLocal<>();
         /** The cells of every thread that hit this counter and had not ended at the last flush. */
         private final Queue<Cell> cells = new ConcurrentLinkedQueue<>();
@@ -175,13 +178,27 @@ public final class CachedReadAudit implements AutoCloseable {
             Thread t = Thread.currentThread();
             Cell c = (Cell) SLOT0.getOpaque(this);
             if (c == null || c.thread != t) {
-                c = (Cell) PLACE.getOpaque(places, place(t));
-                if (c == null || c.thread != t) {
+                c = otherSlot(t);
+                if (c == null) {
                     return slowHit(t, now);
                 }
             }
             c.hit(now); // one call site, so the JIT inlines one copy of it
             return true;
+        }
+
+        /** {@code t}'s cell if it is in {@code slot1} … {@code slot3}, else null. */
+        private Cell otherSlot(Thread t) {
+            Cell c = (Cell) SLOT1.getOpaque(this);
+            if (c != null && c.thread == t) {
+                return c;
+            }
+            c = (Cell) SLOT2.getOpaque(this);
+            if (c != null && c.thread == t) {
+                return c;
+            }
+            c = (Cell) SLOT3.getOpaque(this);
+            return c != null && c.thread == t ? c : null;
         }
 
         /** A hit of a thread without a slot: refused while the sinks refuse; counted for the caller principal when one is set. */
@@ -212,38 +229,41 @@ public final class CachedReadAudit implements AutoCloseable {
         }
 
         /**
-         * Puts {@code c} in {@code slot0} if it is free, else at its thread's place if that is free, so
-         * that its thread's next hits find it there. Checks again after claiming and gives it back if
-         * the sinks began refusing or a caller principal came into use meanwhile: those set their flag
-         * first and clear after, so either they see this claim or this sees their flag.
+         * Puts {@code c} in a free slot, if there is one, so that its thread's next hits find it there.
+         * Checks again after claiming and releases the slot if the sinks began refusing or a caller
+         * principal came into use meanwhile: those set their flag first and clear the slots after, so
+         * either they see this claim or this sees their flag.
          */
         private void claim(Cell c) {
-            if (SLOT0.getOpaque(this) == null && SLOT0.compareAndSet(this, null, c)) {
-                if (owner.refusing || CallerPrincipal.inUse()) {
-                    SLOT0.compareAndSet(this, c, null);
-                }
-                return;
-            }
-            int place = place(c.thread);
-            if (PLACE.getOpaque(places, place) == null && PLACE.compareAndSet(places, place, null, c)) {
-                if (owner.refusing || CallerPrincipal.inUse()) {
-                    PLACE.compareAndSet(places, place, c, null);
-                }
+            // Unrolled, so that each handle is a constant (a handle read from an array is not folded).
+            if (!claim(SLOT0, c) && !claim(SLOT1, c) && !claim(SLOT2, c)) {
+                claim(SLOT3, c);
             }
         }
 
-        /** Empties {@code slot0} and every place: their threads' next hits take the slow way. */
+        /** Whether {@code slot} was free and is now {@code c}'s (or was, until the re-check released it). */
+        private boolean claim(VarHandle slot, Cell c) {
+            if (slot.getOpaque(this) != null || !slot.compareAndSet(this, null, c)) {
+                return false;
+            }
+            if (owner.refusing || CallerPrincipal.inUse()) {
+                slot.compareAndSet(this, c, null);
+            }
+            return true;
+        }
+
+        /** Empties every slot: their threads' next hits take the slow way. */
         private void clearSlots() {
-            SLOT0.setVolatile(this, null);
-            for (int i = 0; i < PLACES; i++) {
-                PLACE.setVolatile(places, i, null);
+            for (VarHandle slot : SLOTS) {
+                slot.setVolatile(this, null);
             }
         }
 
-        /** Frees {@code slot0} or the place {@code c} holds, if any (its thread has ended). */
+        /** Frees the slot {@code c} holds, if any (its thread has ended). */
         private void release(Cell c) {
-            SLOT0.compareAndSet(this, c, null);
-            PLACE.compareAndSet(places, place(c.thread), c, null);
+            for (VarHandle slot : SLOTS) {
+                slot.compareAndSet(this, c, null);
+            }
         }
 
         /**
@@ -281,30 +301,24 @@ public final class CachedReadAudit implements AutoCloseable {
         return c.cells.size();
     }
 
-    /** How many cells {@code c} holds in {@code slot0} and its places; for tests. */
+    /** How many slots of {@code c} hold a cell; for tests. */
     static int slotsHeld(Counter c) {
-        int n = SLOT0.getVolatile(c) != null ? 1 : 0;
-        for (int i = 0; i < PLACES; i++) {
-            n += PLACE.getVolatile(c.places, i) != null ? 1 : 0;
+        int n = 0;
+        for (VarHandle slot : SLOTS) {
+            n += slot.getVolatile(c) != null ? 1 : 0;
         }
         return n;
     }
 
-    /** Whether {@code t} finds its cell of {@code c} in {@code slot0} or at its place (its cached reads take the fast path); for tests. */
+    /** Whether {@code t} finds its cell of {@code c} in a slot (its cached reads take the fast path); for tests. */
     static boolean inSlot(Counter c, Thread t) {
-        Cell first = (Cell) SLOT0.getVolatile(c);
-        Cell atPlace = (Cell) PLACE.getVolatile(c.places, place(t));
-        return first != null && first.thread == t || atPlace != null && atPlace.thread == t;
-    }
-
-    /** The thread whose cell of {@code c} is at {@code t}'s place, or null; for tests. */
-    static Thread placeHolder(Counter c, Thread t) {
-        Cell held = (Cell) PLACE.getVolatile(c.places, place(t));
-        return held == null ? null : held.thread;
-    }
-
-    private static int place(Thread t) {
-        return (int) t.getId() & (PLACES - 1);
+        for (VarHandle slot : SLOTS) {
+            Cell held = (Cell) slot.getVolatile(c);
+            if (held != null && held.thread == t) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static long earlier(long a, long b) {
